@@ -17,6 +17,8 @@ function workspaceProjects(): { test: { name: string; root: string; include: str
       projects.push({ test: { name, root, include: ["src/**/*.test.ts", "test/**/*.test.ts"] } });
     }
   }
+  // Repository-wide checks (architecture rules, package manifests) live in ./test.
+  projects.push({ test: { name: "repo", root: ".", include: ["test/**/*.test.ts"] } });
   return projects;
 }
 

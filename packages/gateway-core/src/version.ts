@@ -1,0 +1,6 @@
+import { readFileSync } from "node:fs";
+
+/** The gateway-core package version, read once from its package.json. */
+export const GATEWAY_VERSION: string = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;

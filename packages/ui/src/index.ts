@@ -1,0 +1,1 @@
+export { contentSecurityPolicy, type PageOptions, renderPage } from "./render-page.js";
