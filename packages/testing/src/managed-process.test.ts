@@ -7,16 +7,22 @@ afterEach(stopAllProcesses);
 
 describe("startProcess", () => {
   it("waits for the ready pattern and keeps the output", async () => {
-    const p = await startProcess(process.execPath, ["-e", "console.log('ready 42'); setInterval(() => {}, 1000)"], {
-      readyPattern: /ready (\d+)/,
-    });
+    const p = await startProcess(
+      process.execPath,
+      ["-e", "console.log('ready 42'); setInterval(() => {}, 1000)"],
+      {
+        readyPattern: /ready (\d+)/,
+      },
+    );
     expect(p.output().stdout).toContain("ready 42");
     expect(await p.stop()).toBe("SIGTERM");
   });
 
   it("rejects when the process exits before it is ready", async () => {
     await expect(
-      startProcess(process.execPath, ["-e", "console.error('boom'); process.exit(3)"], { readyPattern: /never/ }),
+      startProcess(process.execPath, ["-e", "console.error('boom'); process.exit(3)"], {
+        readyPattern: /never/,
+      }),
     ).rejects.toThrow(/exited before printing[\s\S]*boom/);
   });
 
