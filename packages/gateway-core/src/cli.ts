@@ -1,8 +1,18 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from "commander";
 import { loadSettings, SettingsError } from "./config/load-settings.js";
+import type { Settings } from "./config/settings-schema.js";
+import { openDatabase } from "./db/database.js";
+import { redact } from "./db/database-url.js";
+import { migrateToLatest } from "./db/migrations/migrate.js";
 import { createGateway } from "./gateway.js";
 import { GATEWAY_VERSION } from "./version.js";
+
+interface ServeOptions {
+  host?: string;
+  port?: string;
+  logLevel?: string;
+}
 
 function parsePort(value: string): string {
   if (!/^\d+$/.test(value) || Number(value) > 65535)
@@ -10,10 +20,89 @@ function parsePort(value: string): string {
   return value;
 }
 
+function fail(message: string, code: number): never {
+  process.stderr.write(`mcpgateway: ${message}\n`);
+  process.exit(code);
+}
+
+/** Settings from the environment with the command-line overrides; exit 2 when invalid. */
+function settingsFrom(options: ServeOptions): Settings {
+  try {
+    return loadSettings({
+      ...process.env,
+      ...(options.host === undefined ? {} : { HOST: options.host }),
+      ...(options.port === undefined ? {} : { PORT: options.port }),
+      ...(options.logLevel === undefined ? {} : { LOG_LEVEL: options.logLevel }),
+    });
+  } catch (error) {
+    if (error instanceof SettingsError) fail(error.message, 2);
+    throw error;
+  }
+}
+
+async function serveCommand(options: ServeOptions): Promise<void> {
+  const settings = settingsFrom(options);
+  const gateway = createGateway({ settings });
+  try {
+    const { url } = await gateway.start();
+    gateway.logger.info(
+      { url, version: GATEWAY_VERSION, database: gateway.database.dialect },
+      `ContextForge gateway listening on ${url}`,
+    );
+  } catch (error) {
+    await gateway.stop().catch(() => {});
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "EADDRINUSE"
+        ? `port ${settings.PORT} on ${settings.HOST} is already in use (set PORT or --port)`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    fail(`cannot start: ${reason}`, 1);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    gateway.logger.info({ signal }, "shutting down");
+    gateway.stop().then(
+      () => {
+        gateway.logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        gateway.logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+async function migrateCommand(): Promise<void> {
+  const settings = settingsFrom({});
+  const database = openDatabase(settings);
+  try {
+    const report = await migrateToLatest(database.db, database.dialect);
+    const where = `${database.dialect} (${redact(settings.DATABASE_URL)})`;
+    process.stdout.write(
+      report.applied.length === 0
+        ? `database ${where} is up to date (${report.known.length} migrations)\n`
+        : `applied ${report.applied.length} migration(s) to ${where}: ${report.applied.join(", ")}\n`,
+    );
+  } catch (error) {
+    fail(`migration failed: ${error instanceof Error ? error.message : String(error)}`, 1);
+  } finally {
+    await database.close();
+  }
+}
+
 const program = new Command("mcpgateway")
   .description(
     "ContextForge MCP gateway: federates MCP servers, REST services and A2A agents behind one endpoint.\n" +
-      "Settings come from environment variables (HOST, PORT, LOG_LEVEL, LOG_FORMAT, ...);\n" +
+      "Settings come from environment variables (HOST, PORT, DATABASE_URL, LOG_LEVEL, ...);\n" +
       "the options below override them.",
   )
   .version(GATEWAY_VERSION, "-V, --version", "print the version and exit")
@@ -22,57 +111,16 @@ const program = new Command("mcpgateway")
   .option("--log-level <level>", "minimum log level (env LOG_LEVEL, default info)")
   .addHelpText(
     "after",
-    "\nExamples:\n  mcpgateway                      # http://127.0.0.1:4444\n  PORT=8080 mcpgateway --host 0.0.0.0\n  curl http://127.0.0.1:4444/health",
+    "\nExamples:\n  mcpgateway                      # http://127.0.0.1:4444, state in ./mcp.db\n" +
+      "  PORT=8080 mcpgateway --host 0.0.0.0\n" +
+      "  DATABASE_URL=postgresql://postgres@127.0.0.1/mcp mcpgateway migrate\n" +
+      "  curl http://127.0.0.1:4444/health",
   )
-  .action(async (options: { host?: string; port?: string; logLevel?: string }) => {
-    let settings: ReturnType<typeof loadSettings>;
-    try {
-      settings = loadSettings({
-        ...process.env,
-        ...(options.host === undefined ? {} : { HOST: options.host }),
-        ...(options.port === undefined ? {} : { PORT: options.port }),
-        ...(options.logLevel === undefined ? {} : { LOG_LEVEL: options.logLevel }),
-      });
-    } catch (error) {
-      if (error instanceof SettingsError) {
-        process.stderr.write(`mcpgateway: ${error.message}\n`);
-        process.exit(2);
-      }
-      throw error;
-    }
+  .action(serveCommand);
 
-    const gateway = createGateway({ settings });
-    try {
-      const { url } = await gateway.start();
-      gateway.logger.info({ url, version: GATEWAY_VERSION }, `ContextForge gateway listening on ${url}`);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason =
-        code === "EADDRINUSE"
-          ? `port ${settings.PORT} on ${settings.HOST} is already in use (set PORT or --port)`
-          : String(error);
-      process.stderr.write(`mcpgateway: cannot start: ${reason}\n`);
-      process.exit(1);
-    }
-
-    let stopping = false;
-    const shutdown = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
-      stopping = true;
-      gateway.logger.info({ signal }, "shutting down");
-      gateway.stop().then(
-        () => {
-          gateway.logger.flush();
-          process.exit(0);
-        },
-        (error: unknown) => {
-          gateway.logger.error({ err: error }, "shutdown failed");
-          process.exit(1);
-        },
-      );
-    };
-    process.once("SIGINT", shutdown);
-    process.once("SIGTERM", shutdown);
-  });
+program
+  .command("migrate")
+  .description("apply pending database migrations to DATABASE_URL and exit (safe to run from several hosts)")
+  .action(migrateCommand);
 
 await program.parseAsync(process.argv);

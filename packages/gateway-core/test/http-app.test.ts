@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createGateway } from "../src/gateway.js";
 import { loadSettings } from "../src/index.js";
 
-const gateway = createGateway({ settings: loadSettings({ LOG_LEVEL: "silent" }) });
+const MEMORY = "sqlite:///:memory:";
+const gateway = createGateway({ settings: loadSettings({ LOG_LEVEL: "silent", DATABASE_URL: MEMORY }) });
+afterAll(() => gateway.stop());
 
 describe("gateway HTTP app", () => {
   it("answers /health without authentication", async () => {
@@ -21,6 +23,24 @@ describe("gateway HTTP app", () => {
     expect(body.runtime.node).toBe(process.versions.node);
   });
 
+  it("is ready when the database answers, and says why not when it does not", async () => {
+    expect(await (await gateway.app.request("/ready")).json()).toEqual({ status: "ready" });
+    const broken = createGateway({
+      settings: loadSettings({
+        LOG_LEVEL: "silent",
+        DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none",
+        DB_POOL_TIMEOUT: "1",
+      }),
+    });
+    const response = await broken.app.request("/ready");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      status: "not ready",
+      error: expect.stringMatching(/ECONNREFUSED|connect/),
+    });
+    await broken.stop();
+  });
+
   it("answers unknown paths with a JSON 404", async () => {
     const response = await gateway.app.request("/no/such/path");
     expect(response.status).toBe(404);
@@ -30,7 +50,9 @@ describe("gateway HTTP app", () => {
 
 describe("gateway lifecycle", () => {
   it("listens on the configured host and port, then stops and frees it", async () => {
-    const live = createGateway({ settings: loadSettings({ PORT: "0", LOG_LEVEL: "silent" }) });
+    const live = createGateway({
+      settings: loadSettings({ PORT: "0", LOG_LEVEL: "silent", DATABASE_URL: MEMORY }),
+    });
     const { url } = await live.start();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${url}/health`);
@@ -41,10 +63,14 @@ describe("gateway lifecycle", () => {
   });
 
   it("rejects start when the port is taken, and stays stoppable", async () => {
-    const first = createGateway({ settings: loadSettings({ PORT: "0", LOG_LEVEL: "silent" }) });
+    const first = createGateway({
+      settings: loadSettings({ PORT: "0", LOG_LEVEL: "silent", DATABASE_URL: MEMORY }),
+    });
     const { url } = await first.start();
     const port = new URL(url).port;
-    const second = createGateway({ settings: loadSettings({ PORT: port, LOG_LEVEL: "silent" }) });
+    const second = createGateway({
+      settings: loadSettings({ PORT: port, LOG_LEVEL: "silent", DATABASE_URL: MEMORY }),
+    });
     await expect(second.start()).rejects.toMatchObject({ code: "EADDRINUSE" });
     await second.stop();
     await first.stop();

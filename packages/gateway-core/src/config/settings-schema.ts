@@ -9,6 +9,15 @@ const envBoolean = z
   })
   .transform((value) => ["true", "1", "yes", "on"].includes(value));
 
+function positiveInt(fallback: number, description: string) {
+  return z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(1, "must be 1 or more")
+    .default(fallback)
+    .describe(description);
+}
+
 const schema = z.object({
   HOST: z.string().min(1).default("127.0.0.1").describe("Interface the HTTP server binds to."),
   PORT: z.coerce
@@ -22,6 +31,23 @@ const schema = z.object({
     .enum(["development", "production", "test"])
     .default("development")
     .describe("Deployment environment; production enforces strong secrets."),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .default("sqlite:///./mcp.db")
+    .describe("Where the gateway stores its state: sqlite:///./mcp.db, postgresql://..., mysql://..."),
+  DB_POOL_SIZE: positiveInt(20, "Connections kept in the PostgreSQL/MySQL pool."),
+  DB_MAX_OVERFLOW: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(0, "must be 0 or more")
+    .default(10)
+    .describe("Extra connections the pool may open under load, beyond DB_POOL_SIZE."),
+  DB_POOL_TIMEOUT: positiveInt(30, "Seconds to wait for a pooled connection before failing."),
+  DB_POOL_RECYCLE: positiveInt(3600, "Seconds after which a pooled connection is replaced."),
+  MCPGATEWAY_SKIP_MIGRATIONS: envBoolean
+    .default(false)
+    .describe("Do not apply database migrations at start (run `mcpgateway migrate` instead)."),
   LOG_LEVEL: z
     .string()
     .transform((value) => value.toLowerCase())
@@ -45,6 +71,18 @@ export interface Settings {
   readonly PORT: number;
   /** `ENVIRONMENT`: development, production or test. */
   readonly ENVIRONMENT: "development" | "production" | "test";
+  /** `DATABASE_URL`, default `sqlite:///./mcp.db`. */
+  readonly DATABASE_URL: string;
+  /** `DB_POOL_SIZE`: pooled connections (PostgreSQL/MySQL), default 20. */
+  readonly DB_POOL_SIZE: number;
+  /** `DB_MAX_OVERFLOW`: extra connections under load, default 10. */
+  readonly DB_MAX_OVERFLOW: number;
+  /** `DB_POOL_TIMEOUT`: seconds to wait for a connection, default 30. */
+  readonly DB_POOL_TIMEOUT: number;
+  /** `DB_POOL_RECYCLE`: seconds before a connection is replaced, default 3600. */
+  readonly DB_POOL_RECYCLE: number;
+  /** `MCPGATEWAY_SKIP_MIGRATIONS`: skip migrations at start. */
+  readonly MCPGATEWAY_SKIP_MIGRATIONS: boolean;
   /** `LOG_LEVEL`, default info. */
   readonly LOG_LEVEL: LogLevel;
   /** `LOG_FORMAT`: json (default) or text. */

@@ -1,0 +1,143 @@
+// Row types as stored. JSON columns hold strings and booleans may come back as 0/1: the
+// repositories normalise both, so nothing above them sees an engine's quirks.
+
+/** A boolean as an engine returns it (PostgreSQL: boolean; MySQL and SQLite: 0/1). */
+export type DbBoolean = boolean | number;
+
+/** Ownership, state and audit columns shared by registry tables. */
+export interface CommonColumns {
+  description: string | null;
+  /** JSON array of strings. */
+  tags: string;
+  enabled: DbBoolean;
+  team_id: string | null;
+  owner_email: string | null;
+  visibility: string;
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+  modified_by: string | null;
+  version: number;
+}
+
+export interface GatewaysTable extends CommonColumns {
+  id: string;
+  name: string;
+  slug: string;
+  url: string;
+  transport: string;
+  capabilities: string;
+  protocol_version: string | null;
+  server_info: string | null;
+  auth_type: string | null;
+  auth_value: string | null;
+  passthrough_headers: string | null;
+  reachable: DbBoolean;
+  last_seen: string | null;
+  last_error: string | null;
+  consecutive_failures: number;
+  refresh_interval_seconds: number | null;
+}
+
+export interface ToolsTable extends CommonColumns {
+  id: string;
+  original_name: string;
+  custom_name: string | null;
+  name: string;
+  display_name: string | null;
+  input_schema: string;
+  output_schema: string | null;
+  annotations: string;
+  integration_type: string;
+  request_type: string;
+  url: string | null;
+  headers: string | null;
+  auth_type: string | null;
+  auth_value: string | null;
+  jsonpath_filter: string | null;
+  gateway_id: string | null;
+  reachable: DbBoolean;
+  deleted_upstream: DbBoolean;
+}
+
+export interface ResourcesTable extends CommonColumns {
+  id: string;
+  uri: string;
+  name: string;
+  mime_type: string | null;
+  size: number | null;
+  uri_template: string | null;
+  text_content: string | null;
+  binary_content: Uint8Array | null;
+  gateway_id: string | null;
+  deleted_upstream: DbBoolean;
+}
+
+export interface PromptsTable extends CommonColumns {
+  id: string;
+  original_name: string;
+  name: string;
+  template: string;
+  arguments: string;
+  gateway_id: string | null;
+  deleted_upstream: DbBoolean;
+}
+
+export interface A2aAgentsTable extends CommonColumns {
+  id: string;
+  name: string;
+  slug: string;
+  endpoint_url: string;
+  agent_type: string;
+  protocol_version: string;
+  capabilities: string;
+  config: string;
+  auth_type: string | null;
+  auth_value: string | null;
+  reachable: DbBoolean;
+  last_interaction: string | null;
+}
+
+export interface ServersTable extends CommonColumns {
+  id: string;
+  name: string;
+  icon: string | null;
+}
+
+export interface MetricsTable {
+  id: string;
+  entity_type: string;
+  entity_id: string;
+  server_id: string | null;
+  recorded_at: string;
+  duration_ms: number;
+  success: DbBoolean;
+  error_message: string | null;
+}
+
+export interface EntityVersionsTable {
+  id: string;
+  entity_type: string;
+  entity_id: string;
+  version: number;
+  change: string;
+  definition: string;
+  changed_at: string;
+  changed_by: string | null;
+}
+
+/** Every table, for `Kysely<DatabaseSchema>`. */
+export interface DatabaseSchema {
+  gateways: GatewaysTable;
+  tools: ToolsTable;
+  resources: ResourcesTable;
+  prompts: PromptsTable;
+  a2a_agents: A2aAgentsTable;
+  servers: ServersTable;
+  server_tools: { server_id: string; tool_id: string };
+  server_resources: { server_id: string; resource_id: string };
+  server_prompts: { server_id: string; prompt_id: string };
+  server_a2a_agents: { server_id: string; a2a_agent_id: string };
+  metrics: MetricsTable;
+  entity_versions: EntityVersionsTable;
+}

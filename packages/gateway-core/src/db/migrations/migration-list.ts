@@ -1,0 +1,15 @@
+import type { Migration } from "kysely/migration";
+import type { DialectName } from "../database-url.js";
+import { registryMigration } from "./2026-11-28-0001-registry.js";
+import { columnTypes } from "./column-types.js";
+
+/**
+ * Every migration, registered statically (no directory scanning, so bundlers and tarballs
+ * cannot drop one). Names sort in the order they must run.
+ */
+export function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  const types = columnTypes(dialect);
+  return {
+    "2026-11-28-0001-registry": registryMigration(types),
+  };
+}
