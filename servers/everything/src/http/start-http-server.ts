@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  hostHeaderValidation,
+  localhostHostValidation,
+  localhostOriginValidation,
+  originValidation,
+  toNodeHandler,
+} from "@modelcontextprotocol/node";
+import { createMcpHandler, isLegacyRequest } from "@modelcontextprotocol/server";
+import { createEverythingServer } from "../everything-server.js";
+import { EverythingState } from "../everything-state.js";
+import { LegacySessions } from "./legacy-sessions.js";
+
+/** Options for {@link startHttpServer}. */
+export interface HttpServerOptions {
+  /** TCP port; `0` picks a free one. Default 3001. */
+  readonly port?: number;
+  /** Interface to bind. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Items per list page. */
+  readonly pageSize?: number;
+  /** The version reported in `serverInfo`. */
+  readonly version?: string;
+  /**
+   * Host names accepted in `Host` and `Origin` (DNS-rebinding protection). Default: the loopback
+   * names when bound to a loopback address, otherwise no check.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Receives diagnostic lines. Default: discard. */
+  readonly log?: (line: string) => void;
+}
+
+/** A running HTTP server; {@link RunningHttpServer.close} stops it. */
+export interface RunningHttpServer {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:3001/mcp`. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+type Guard = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+function guardsFor(host: string, allowedHosts: readonly string[] | undefined): Guard[] {
+  if (allowedHosts !== undefined)
+    return [hostHeaderValidation([...allowedHosts]), originValidation([...allowedHosts])];
+  return LOOPBACK.has(host) ? [localhostHostValidation(), localhostOriginValidation()] : [];
+}
+
+/**
+ * Serves MCP over streamable HTTP at `/mcp`, both protocol eras on one URL: 2026-07-28 requests
+ * (those carrying the `_meta` protocol-version claim) go to the SDK's stateless handler with a
+ * fresh server instance per request; everything else is the sessionful 2025 wire.
+ */
+export async function startHttpServer(options: HttpServerOptions = {}): Promise<RunningHttpServer> {
+  const host = options.host ?? "127.0.0.1";
+  const log = options.log ?? (() => {});
+  const state = new EverythingState();
+  const common = {
+    state,
+    log,
+    ...optional("pageSize", options.pageSize),
+    ...optional("version", options.version),
+  };
+  const modern = createMcpHandler(() => createEverythingServer({ ...common, era: "modern", live: false }), {
+    legacy: "reject",
+  });
+  const legacy = new LegacySessions(() => createEverythingServer({ ...common, era: "legacy" }));
+  const stopRelaying = state.onChange((change) => {
+    if (change.kind === "tools") modern.notify.toolsChanged();
+    else if (change.kind === "prompts") modern.notify.promptsChanged();
+    else modern.notify.resourceUpdated(change.uri);
+  });
+  const handle = toNodeHandler({
+    fetch: async (request) =>
+      (await isLegacyRequest(request)) ? legacy.fetch(request) : modern.fetch(request),
+  });
+  const guards = guardsFor(host, options.allowedHosts);
+
+  const server = createServer((req, res) => {
+    for (const guard of guards) if (!guard(req, res)) return;
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== "/mcp") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not found: the MCP endpoint is /mcp\n");
+      return;
+    }
+    // IncomingMessage types `method` and `url` as optional; a server-side request always has both.
+    void handle(req as Parameters<typeof handle>[0], res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 3001, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}/mcp`,
+    port,
+    async close() {
+      stopRelaying();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([legacy.close(), modern.close()]);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes-friendly spreading). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
