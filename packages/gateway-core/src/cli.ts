@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from "commander";
-import { loadSettings, SettingsError } from "./config/load-settings.js";
-import type { Settings } from "./config/settings-schema.js";
+import { runConfigCommand } from "./config/config-commands.js";
+import { SettingsError } from "./config/load-settings.js";
+import { loadStartupSettings, type StartupSettings } from "./config/startup-settings.js";
 import { openDatabase } from "./db/database.js";
 import { redact } from "./db/database-url.js";
 import { migrateToLatest } from "./db/migrations/migrate.js";
@@ -12,6 +13,8 @@ interface ServeOptions {
   host?: string;
   port?: string;
   logLevel?: string;
+  validateConfig?: string | boolean;
+  configSchema?: boolean;
 }
 
 function parsePort(value: string): string {
@@ -25,15 +28,15 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-/** Settings from the environment with the command-line overrides; exit 2 when invalid. */
-function settingsFrom(options: ServeOptions): Settings {
+/** The command-line values that override the environment. */
+function overridesFrom(options: ServeOptions): Record<string, string | undefined> {
+  return { HOST: options.host, PORT: options.port, LOG_LEVEL: options.logLevel };
+}
+
+/** Settings from the environment, ./.env and the command line (dev secrets too); exit 2 when invalid. */
+function settingsFrom(options: ServeOptions): StartupSettings {
   try {
-    return loadSettings({
-      ...process.env,
-      ...(options.host === undefined ? {} : { HOST: options.host }),
-      ...(options.port === undefined ? {} : { PORT: options.port }),
-      ...(options.logLevel === undefined ? {} : { LOG_LEVEL: options.logLevel }),
-    });
+    return loadStartupSettings({ env: process.env, cwd: process.cwd(), overrides: overridesFrom(options) });
   } catch (error) {
     if (error instanceof SettingsError) fail(error.message, 2);
     throw error;
@@ -41,8 +44,20 @@ function settingsFrom(options: ServeOptions): Settings {
 }
 
 async function serveCommand(options: ServeOptions): Promise<void> {
-  const settings = settingsFrom(options);
+  const exitCode = runConfigCommand(options, {
+    env: process.env,
+    cwd: process.cwd(),
+    overrides: overridesFrom(options),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+  if (exitCode !== undefined) {
+    process.exitCode = exitCode;
+    return;
+  }
+  const { settings, notice } = settingsFrom(options);
   const gateway = createGateway({ settings });
+  if (notice !== undefined) gateway.logger.info(notice);
   try {
     const { url } = await gateway.start();
     gateway.logger.info(
@@ -82,7 +97,8 @@ async function serveCommand(options: ServeOptions): Promise<void> {
 }
 
 async function migrateCommand(): Promise<void> {
-  const settings = settingsFrom({});
+  const { settings, notice } = settingsFrom({});
+  if (notice !== undefined) process.stderr.write(`mcpgateway: ${notice}\n`);
   const database = openDatabase(settings);
   try {
     const report = await migrateToLatest(database.db, database.dialect);
@@ -102,13 +118,19 @@ async function migrateCommand(): Promise<void> {
 const program = new Command("mcpgateway")
   .description(
     "ContextForge MCP gateway: federates MCP servers, REST services and A2A agents behind one endpoint.\n" +
-      "Settings come from environment variables (HOST, PORT, DATABASE_URL, LOG_LEVEL, ...);\n" +
-      "the options below override them.",
+      "Settings come from environment variables (HOST, PORT, DATABASE_URL, ...) and\n" +
+      "./.env (the environment wins); the options below override both.\n" +
+      "Every setting: docs/configuration.md, or mcpgateway --config-schema.",
   )
   .version(GATEWAY_VERSION, "-V, --version", "print the version and exit")
   .option("--host <host>", "interface to bind (env HOST, default 127.0.0.1)")
   .option("--port <port>", "TCP port (env PORT, default 4444)", parsePort)
   .option("--log-level <level>", "minimum log level (env LOG_LEVEL, default info)")
+  .option(
+    "--validate-config [file]",
+    "check FILE alone (or the environment + ./.env) and exit: 0 valid, 2 not",
+  )
+  .option("--config-schema", "print the JSON Schema of the settings and exit")
   .addHelpText(
     "after",
     "\nExamples:\n  mcpgateway                      # http://127.0.0.1:4444, state in ./mcp.db\n" +

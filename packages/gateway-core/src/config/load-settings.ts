@@ -1,3 +1,4 @@
+import { displayValue } from "./mask-values.js";
 import { SETTINGS_VARIABLES, type Settings, settingsSchema } from "./settings-schema.js";
 
 /** Raised when configuration is invalid; `problems` holds one line per bad variable. */
@@ -12,8 +13,9 @@ export class SettingsError extends Error {
 }
 
 /**
- * Validates environment-style values into frozen {@link Settings}.
+ * Validates environment-style values into frozen {@link Settings}. Pure: reads only `env`.
  * Unknown variables are ignored (the environment holds many); empty strings count as unset.
+ * Secret values never appear in the problems.
  */
 export function loadSettings(env: Readonly<Record<string, string | undefined>> = process.env): Settings {
   const input: Record<string, string> = {};
@@ -23,12 +25,20 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>> =
   }
   const parsed = settingsSchema.safeParse(input);
   if (!parsed.success) {
+    // One line per variable: a variable with several issues gets them joined.
+    const messages = new Map<string, string[]>();
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.length > 0 ? String(issue.path[0]) : "(settings)";
+      messages.set(name, [...(messages.get(name) ?? []), issue.message]);
+    }
     throw new SettingsError(
-      parsed.error.issues.map((issue) => {
-        const name = issue.path.join(".") || "(settings)";
-        return `${name}: ${issue.message} (got ${JSON.stringify(input[name] ?? null)})`;
+      [...messages].map(([name, list]) => {
+        const raw = input[name];
+        const got = raw === undefined ? "" : ` (got ${JSON.stringify(displayValue(name, raw))})`;
+        return `${name}: ${[...new Set(list)].join("; ")}${got}`;
       }),
     );
   }
-  return Object.freeze(parsed.data);
+  // Frozen all the way down: no part of the configuration can change after start.
+  return Object.freeze({ ...parsed.data, ALLOWED_ORIGINS: Object.freeze([...parsed.data.ALLOWED_ORIGINS]) });
 }

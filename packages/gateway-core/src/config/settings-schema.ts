@@ -1,95 +1,263 @@
 import { z } from "zod";
+import { envBoolean, envEnum, envInteger, envList, isOrigin } from "./env-values.js";
+import type { Settings } from "./settings.js";
+import { crossFieldProblems, DEVELOPMENT_PASSWORD, MIN_SECRET_LENGTH } from "./settings-rules.js";
+
+export type { CacheType, JwtAlgorithm, LogLevel, Settings, ToolNameSeparator } from "./settings.js";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+const DEV_PASSWORD_NOTE = `Outside production it defaults to \`${DEVELOPMENT_PASSWORD}\`; production requires a real one.`;
+const SECRET_NOTE =
+  `In production required, at least ${MIN_SECRET_LENGTH} characters; elsewhere, when unset, ` +
+  "one is generated once into `.contextforge/secrets.json`.";
 
-/** Boolean env values as ContextForge accepts them. */
-const envBoolean = z
-  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
-    error: "must be one of true, false, 1, 0, yes, no, on, off",
-  })
-  .transform((value) => ["true", "1", "yes", "on"].includes(value));
-
-function positiveInt(fallback: number, description: string) {
-  return z.coerce
-    .number({ error: "must be a number" })
-    .int("must be an integer")
-    .min(1, "must be 1 or more")
-    .default(fallback)
-    .describe(description);
-}
-
-const schema = z.object({
+const server = {
+  APP_NAME: z.string().default("ContextForge").describe("Product name shown in API answers and the UI."),
   HOST: z.string().min(1).default("127.0.0.1").describe("Interface the HTTP server binds to."),
-  PORT: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be an integer")
-    .min(0, "must be between 0 and 65535")
-    .max(65535, "must be between 0 and 65535")
-    .default(4444)
-    .describe("TCP port of the HTTP server (0 picks a free one)."),
-  ENVIRONMENT: z
-    .enum(["development", "production", "test"])
+  PORT: envInteger(0, 65535).default(4444).describe("TCP port of the HTTP server (0 picks a free one)."),
+  ENVIRONMENT: envEnum(["development", "production", "test"], { caseInsensitive: true })
     .default("development")
-    .describe("Deployment environment; production enforces strong secrets."),
+    .describe("Deployment environment; production requires strong secrets and real passwords."),
+  APP_ROOT_PATH: z
+    .string()
+    .transform((value) => value.trim().replace(/\/+$/, ""))
+    .pipe(z.string().regex(/^(\/[^\s/]+)*$/, "must be empty or a path like /gateway"))
+    .default("")
+    .describe("Path prefix when served behind a reverse proxy under a sub-path, e.g. `/gateway`."),
+};
+
+const database = {
   DATABASE_URL: z
     .string()
-    .min(1)
+    .regex(
+      /^(sqlite|postgres|postgresql|mysql|mariadb)(\+[a-z0-9_]+)?:\/\//i,
+      "must be a URL like sqlite:///./mcp.db, postgresql://user:pass@host/db or mysql://user:pass@host/db",
+    )
     .default("sqlite:///./mcp.db")
-    .describe("Where the gateway stores its state: sqlite:///./mcp.db, postgresql://..., mysql://..."),
-  DB_POOL_SIZE: positiveInt(20, "Connections kept in the PostgreSQL/MySQL pool."),
-  DB_MAX_OVERFLOW: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be an integer")
-    .min(0, "must be 0 or more")
+    .describe(
+      "Where the gateway stores its state: `sqlite:///./mcp.db` (relative), `sqlite:////abs/path.db`, " +
+        "`postgresql://user:pass@host:5432/db`, `mysql://user:pass@host:3306/db` (MariaDB too).",
+    ),
+  DB_POOL_SIZE: envInteger(1)
+    .default(20)
+    .describe(
+      "Connections kept in the PostgreSQL/MySQL pool. Lower than ContextForge's 200: one Node process " +
+        "needs few, and 200 exhausts a default PostgreSQL.",
+    ),
+  DB_MAX_OVERFLOW: envInteger(0)
     .default(10)
     .describe("Extra connections the pool may open under load, beyond DB_POOL_SIZE."),
-  DB_POOL_TIMEOUT: positiveInt(30, "Seconds to wait for a pooled connection before failing."),
-  DB_POOL_RECYCLE: positiveInt(3600, "Seconds after which a pooled connection is replaced."),
+  DB_POOL_TIMEOUT: envInteger(1)
+    .default(30)
+    .describe("Seconds to wait for a pooled connection before failing."),
+  DB_POOL_RECYCLE: envInteger(1)
+    .default(3600)
+    .describe("Seconds after which a pooled connection is replaced."),
   MCPGATEWAY_SKIP_MIGRATIONS: envBoolean
     .default(false)
     .describe("Do not apply database migrations at start (run `mcpgateway migrate` instead)."),
-  LOG_LEVEL: z
+};
+
+const cache = {
+  CACHE_TYPE: envEnum(["memory", "redis", "database", "none"], { caseInsensitive: true })
+    .default("memory")
+    .describe(
+      "Cache and cross-instance message bus: `memory` (one instance), `redis` (several instances), " +
+        "`database`, or `none`.",
+    ),
+  REDIS_URL: z
     .string()
-    .transform((value) => value.toLowerCase())
-    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }))
+    .regex(/^(rediss?|unix):\/\//, "must be a redis://, rediss:// or unix:// URL")
+    .default("redis://localhost:6379/0")
+    .describe("Redis server (`redis://`, `rediss://` or `unix://`), used when CACHE_TYPE is `redis`."),
+  CACHE_PREFIX: z
+    .string()
+    .default("mcpgw:")
+    .describe("Prefix of every cache key and pub/sub channel; lets several gateways share one Redis."),
+};
+
+const logging = {
+  LOG_LEVEL: envEnum(LOG_LEVELS, { caseInsensitive: true })
     .default("info")
     .describe("Minimum level of log lines written to stderr."),
-  LOG_FORMAT: z.enum(["json", "text"]).default("json").describe("Log line format."),
+  LOG_FORMAT: envEnum(["json", "text"], { caseInsensitive: true })
+    .default("json")
+    .describe("Log line format: JSON lines, or human-readable `text`."),
+};
+
+const tokens = {
+  JWT_SECRET_KEY: z
+    .string()
+    .optional()
+    .describe(`Secret that signs and verifies the gateway's JWTs (HS256/384/512). ${SECRET_NOTE}`),
+  JWT_ALGORITHM: envEnum(["HS256", "HS384", "HS512", "RS256", "ES256"])
+    .default("HS256")
+    .describe("JWT signing algorithm; RS256 and ES256 need JWT_PUBLIC_KEY_PATH and JWT_PRIVATE_KEY_PATH."),
+  JWT_PUBLIC_KEY_PATH: z
+    .string()
+    .default("")
+    .describe("PEM file with the public key, for RS256/ES256 (relative to the working directory)."),
+  JWT_PRIVATE_KEY_PATH: z
+    .string()
+    .default("")
+    .describe("PEM file with the private key, for RS256/ES256 (relative to the working directory)."),
+  JWT_AUDIENCE: z
+    .string()
+    .default("mcpgateway-api")
+    .describe("`aud` claim of issued tokens, required on verify."),
+  JWT_ISSUER: z.string().default("mcpgateway").describe("`iss` claim of issued tokens, required on verify."),
+  TOKEN_EXPIRY: envInteger(1)
+    .default(10080)
+    .describe(
+      "Minutes a token issued by the gateway stays valid. Default a week (ContextForge's long-standing " +
+        "default; its newest releases use 20 minutes): lower it where tokens may leak.",
+    ),
+  REQUIRE_TOKEN_EXPIRATION: envBoolean.default(true).describe("Reject tokens without an `exp` claim."),
+  REQUIRE_JTI: envBoolean
+    .default(true)
+    .describe("Reject tokens without a `jti` claim (needed for revocation)."),
+  AUTH_ENCRYPTION_SECRET: z
+    .string()
+    .optional()
+    .describe(`Key that encrypts stored upstream credentials and OAuth tokens. ${SECRET_NOTE}`),
+};
+
+const users = {
+  AUTH_REQUIRED: envBoolean.default(true).describe("Require authentication on the API and MCP endpoints."),
+  AUTH_HEADER_NAME: z
+    .string()
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name")
+    .default("Authorization")
+    .describe("Request header that carries the bearer token or Basic credentials."),
+  BASIC_AUTH_USER: z
+    .string()
+    .default("admin")
+    .describe("User name for HTTP Basic, when API_ALLOW_BASIC_AUTH is on."),
+  BASIC_AUTH_PASSWORD: z
+    .string()
+    .optional()
+    .describe(`Password for HTTP Basic, when API_ALLOW_BASIC_AUTH is on. ${DEV_PASSWORD_NOTE}`),
+  API_ALLOW_BASIC_AUTH: envBoolean
+    .default(false)
+    .describe("Accept HTTP Basic credentials on the API (prefer tokens)."),
+  PLATFORM_ADMIN_EMAIL: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+$/, "must be an email address")
+    .default("admin@example.com")
+    .describe("Email of the platform administrator created at first start."),
+  PLATFORM_ADMIN_PASSWORD: z
+    .string()
+    .optional()
+    .describe(`Password of the platform administrator created at first start. ${DEV_PASSWORD_NOTE}`),
+  PLATFORM_ADMIN_FULL_NAME: z
+    .string()
+    .default("Platform Administrator")
+    .describe("Full name of the platform administrator."),
+};
+
+const api = {
+  CORS_ENABLED: envBoolean.default(true).describe("Answer CORS requests from ALLOWED_ORIGINS."),
+  ALLOWED_ORIGINS: envList
+    .refine((origins) => origins.every(isOrigin), {
+      error: (issue) =>
+        `${(issue.input as string[])
+          .filter((origin) => !isOrigin(origin))
+          .map((origin) => JSON.stringify(origin))
+          .join(", ")}: not an origin like https://app.example.com (scheme, host, optional port; or *)`,
+    })
+    .default([])
+    .describe(
+      'Origins allowed by CORS, comma-separated or a JSON array (`["https://a.example"]`); `*` allows any.',
+    ),
+  MAX_REQUEST_BODY_BYTES: envInteger(1024)
+    .default(5_242_880)
+    .describe(
+      "Largest request body accepted, in bytes (5 MiB); larger ones get 413. No ContextForge equivalent.",
+    ),
+  PAGINATION_DEFAULT_PAGE_SIZE: envInteger(1)
+    .default(50)
+    .describe("Items per page when a list request names none."),
+  PAGINATION_MAX_PAGE_SIZE: envInteger(1)
+    .default(500)
+    .describe("Largest page size a list request may ask for."),
+  MASKED_AUTH_VALUE: z
+    .string()
+    .default("*****")
+    .describe("Shown instead of stored credentials (passwords, tokens, headers) in API answers."),
+  LEGACY_API_ENABLED: envBoolean
+    .default(true)
+    .describe("Keep serving ContextForge's legacy REST endpoints, for existing clients."),
   EXPOSE_ERROR_DETAILS: envBoolean
     .default(false)
     .describe("Include internal error messages in 500 responses (never in production)."),
+};
+
+const features = {
+  MCPGATEWAY_UI_ENABLED: envBoolean.default(false).describe("Serve the admin UI at `/admin`."),
+  MCPGATEWAY_ADMIN_API_ENABLED: envBoolean.default(false).describe("Serve the admin API the UI uses."),
+  MCPGATEWAY_A2A_ENABLED: envBoolean.default(true).describe("Register A2A agents and expose them as tools."),
+};
+
+const upstreams = {
+  GATEWAY_TOOL_NAME_SEPARATOR: envEnum(["-", "--", "_", "."])
+    .default("-")
+    .describe("Separator between a gateway's slug and a tool name in exposed tool names."),
+  TOOL_TIMEOUT: envInteger(1).default(60).describe("Seconds a tool call may take before it fails."),
+  HEALTH_CHECK_INTERVAL: envInteger(1)
+    .default(60)
+    .describe("Seconds between health checks of upstream gateways."),
+  HEALTH_CHECK_TIMEOUT: envInteger(1)
+    .default(10)
+    .describe("Seconds one health check may take (at most HEALTH_CHECK_INTERVAL)."),
+  UNHEALTHY_THRESHOLD: envInteger(1)
+    .default(3)
+    .describe("Failed health checks in a row before an upstream is marked unhealthy."),
+  SKIP_SSL_VERIFY: envBoolean
+    .default(false)
+    .describe("Do not verify upstream TLS certificates (testing only: it allows interception)."),
+};
+
+const GROUPS = [
+  { title: "Server", fields: server },
+  { title: "Database", fields: database },
+  { title: "Cache", fields: cache },
+  { title: "Logging", fields: logging },
+  { title: "Tokens and secrets", fields: tokens },
+  { title: "Users and sign-in", fields: users },
+  { title: "HTTP API", fields: api },
+  { title: "Features", fields: features },
+  { title: "Upstreams and federation", fields: upstreams },
+];
+
+const fields = z.object({
+  ...server,
+  ...database,
+  ...cache,
+  ...logging,
+  ...tokens,
+  ...users,
+  ...api,
+  ...features,
+  ...upstreams,
 });
 
-/** Log levels, lowest first. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
+// Compile-time check that the schema has no field `Settings` lacks (the annotation on
+// `settingsSchema` checks the other direction and every type).
+const noFieldOutsideSettings: Record<Exclude<keyof z.output<typeof fields>, keyof Settings>, never> = {};
+void noFieldOutsideSettings;
 
-/** The validated, typed settings; the only place configuration is read from. */
-export interface Settings {
-  /** Interface the HTTP server binds to (`HOST`, default 127.0.0.1). */
-  readonly HOST: string;
-  /** TCP port (`PORT`, default 4444; 0 picks a free one). */
-  readonly PORT: number;
-  /** `ENVIRONMENT`: development, production or test. */
-  readonly ENVIRONMENT: "development" | "production" | "test";
-  /** `DATABASE_URL`, default `sqlite:///./mcp.db`. */
-  readonly DATABASE_URL: string;
-  /** `DB_POOL_SIZE`: pooled connections (PostgreSQL/MySQL), default 20. */
-  readonly DB_POOL_SIZE: number;
-  /** `DB_MAX_OVERFLOW`: extra connections under load, default 10. */
-  readonly DB_MAX_OVERFLOW: number;
-  /** `DB_POOL_TIMEOUT`: seconds to wait for a connection, default 30. */
-  readonly DB_POOL_TIMEOUT: number;
-  /** `DB_POOL_RECYCLE`: seconds before a connection is replaced, default 3600. */
-  readonly DB_POOL_RECYCLE: number;
-  /** `MCPGATEWAY_SKIP_MIGRATIONS`: skip migrations at start. */
-  readonly MCPGATEWAY_SKIP_MIGRATIONS: boolean;
-  /** `LOG_LEVEL`, default info. */
-  readonly LOG_LEVEL: LogLevel;
-  /** `LOG_FORMAT`: json (default) or text. */
-  readonly LOG_FORMAT: "json" | "text";
-  /** `EXPOSE_ERROR_DETAILS`: include internal messages in 500 responses. */
-  readonly EXPOSE_ERROR_DETAILS: boolean;
-}
+const schema = fields.transform((parsed, ctx): Settings => {
+  const problems = crossFieldProblems(parsed);
+  for (const { variable, message } of problems) {
+    ctx.issues.push({ code: "custom", path: [variable], message, input: parsed[variable] });
+  }
+  if (problems.length > 0) return z.NEVER;
+  return {
+    ...parsed,
+    BASIC_AUTH_PASSWORD: parsed.BASIC_AUTH_PASSWORD ?? DEVELOPMENT_PASSWORD,
+    PLATFORM_ADMIN_PASSWORD: parsed.PLATFORM_ADMIN_PASSWORD ?? DEVELOPMENT_PASSWORD,
+  };
+});
 
 /** What the schema accepts: raw environment-style string values by variable name. */
 export type SettingsInput = Readonly<Record<string, string | undefined>>;
@@ -101,4 +269,37 @@ export type SettingsInput = Readonly<Record<string, string | undefined>>;
 export const settingsSchema: z.ZodType<Settings> = schema;
 
 /** Every environment variable the settings read. */
-export const SETTINGS_VARIABLES: readonly string[] = Object.keys(schema.shape);
+export const SETTINGS_VARIABLES: readonly string[] = Object.keys(fields.shape);
+
+/** The variables grouped by topic, in documentation order. */
+export const SETTINGS_GROUPS: readonly { readonly title: string; readonly variables: readonly string[] }[] =
+  GROUPS.map(({ title, fields: group }) => ({ title, variables: Object.keys(group) }));
+
+/** Variables whose values are never printed in full. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  "JWT_SECRET_KEY",
+  "AUTH_ENCRYPTION_SECRET",
+  "BASIC_AUTH_PASSWORD",
+  "PLATFORM_ADMIN_PASSWORD",
+]);
+
+/**
+ * JSON Schema (draft 2020-12) of the settings as the gateway holds them (numbers and booleans
+ * typed, lists as arrays), with each variable's description and default.
+ */
+export function settingsJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(fields, {
+      io: "output",
+      override: ({ jsonSchema }) => {
+        // zod bounds every integer by MAX_SAFE_INTEGER; that says nothing to a reader.
+        if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+      },
+    }),
+    title: "ContextForge gateway settings",
+    description:
+      "Environment variables of the mcpgateway command (or a .env file). Values are strings in the " +
+      "environment; booleans accept true/false, 1/0, yes/no, on/off; lists accept a JSON array or " +
+      "comma-separated values.",
+  };
+}

@@ -1,0 +1,139 @@
+/** Log levels, lowest first. */
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+
+/** Where the gateway caches and shares state between instances. */
+export type CacheType = "memory" | "redis" | "database" | "none";
+
+/** Algorithms the gateway signs and verifies its JWTs with. */
+export type JwtAlgorithm = "HS256" | "HS384" | "HS512" | "RS256" | "ES256";
+
+/** Separators allowed between a gateway's slug and a tool name. */
+export type ToolNameSeparator = "-" | "--" | "_" | ".";
+
+/**
+ * The validated, typed settings; the only place configuration is read from. Each field is the
+ * environment variable of the same name (IBM ContextForge's names); `docs/configuration.md`
+ * lists defaults and allowed values. Kept in sync with `settings-schema.ts`, whose declared
+ * type checks it.
+ */
+export interface Settings {
+  // server
+  /** `APP_NAME`: product name shown in answers and the UI. */
+  readonly APP_NAME: string;
+  /** `HOST`: interface the HTTP server binds to, default 127.0.0.1. */
+  readonly HOST: string;
+  /** `PORT`: TCP port, default 4444 (0 picks a free one). */
+  readonly PORT: number;
+  /** `ENVIRONMENT`: development, production or test. */
+  readonly ENVIRONMENT: "development" | "production" | "test";
+  /** `APP_ROOT_PATH`: path prefix behind a reverse proxy ("" or like `/gateway`). */
+  readonly APP_ROOT_PATH: string;
+
+  // database
+  /** `DATABASE_URL`, default `sqlite:///./mcp.db`. */
+  readonly DATABASE_URL: string;
+  /** `DB_POOL_SIZE`: pooled connections (PostgreSQL/MySQL), default 20. */
+  readonly DB_POOL_SIZE: number;
+  /** `DB_MAX_OVERFLOW`: extra connections under load, default 10. */
+  readonly DB_MAX_OVERFLOW: number;
+  /** `DB_POOL_TIMEOUT`: seconds to wait for a connection, default 30. */
+  readonly DB_POOL_TIMEOUT: number;
+  /** `DB_POOL_RECYCLE`: seconds before a connection is replaced, default 3600. */
+  readonly DB_POOL_RECYCLE: number;
+  /** `MCPGATEWAY_SKIP_MIGRATIONS`: skip migrations at start. */
+  readonly MCPGATEWAY_SKIP_MIGRATIONS: boolean;
+
+  // cache
+  /** `CACHE_TYPE`: memory (default), redis, database or none. */
+  readonly CACHE_TYPE: CacheType;
+  /** `REDIS_URL`, used when `CACHE_TYPE` is redis. */
+  readonly REDIS_URL: string;
+  /** `CACHE_PREFIX`: prefix of every cache key and channel, default `mcpgw:`. */
+  readonly CACHE_PREFIX: string;
+
+  // logging
+  /** `LOG_LEVEL`, default info. */
+  readonly LOG_LEVEL: LogLevel;
+  /** `LOG_FORMAT`: json (default) or text. */
+  readonly LOG_FORMAT: "json" | "text";
+
+  // authentication: tokens and secrets
+  /** `JWT_SECRET_KEY`: HMAC key of the gateway's JWTs (secret). */
+  readonly JWT_SECRET_KEY?: string | undefined;
+  /** `JWT_ALGORITHM`, default HS256. */
+  readonly JWT_ALGORITHM: JwtAlgorithm;
+  /** `JWT_PUBLIC_KEY_PATH`: PEM public key for RS256/ES256 ("" when unused). */
+  readonly JWT_PUBLIC_KEY_PATH: string;
+  /** `JWT_PRIVATE_KEY_PATH`: PEM private key for RS256/ES256 ("" when unused). */
+  readonly JWT_PRIVATE_KEY_PATH: string;
+  /** `JWT_AUDIENCE`, default `mcpgateway-api`. */
+  readonly JWT_AUDIENCE: string;
+  /** `JWT_ISSUER`, default `mcpgateway`. */
+  readonly JWT_ISSUER: string;
+  /** `TOKEN_EXPIRY`: minutes a token issued by the gateway lives, default 10080 (a week). */
+  readonly TOKEN_EXPIRY: number;
+  /** `REQUIRE_TOKEN_EXPIRATION`: reject tokens without `exp`. */
+  readonly REQUIRE_TOKEN_EXPIRATION: boolean;
+  /** `REQUIRE_JTI`: reject tokens without `jti`. */
+  readonly REQUIRE_JTI: boolean;
+  /** `AUTH_ENCRYPTION_SECRET`: key that encrypts stored credentials (secret). */
+  readonly AUTH_ENCRYPTION_SECRET?: string | undefined;
+
+  // authentication: users
+  /** `AUTH_REQUIRED`: require authentication on the API and MCP endpoints. */
+  readonly AUTH_REQUIRED: boolean;
+  /** `AUTH_HEADER_NAME`, default `Authorization`. */
+  readonly AUTH_HEADER_NAME: string;
+  /** `BASIC_AUTH_USER`, default admin. */
+  readonly BASIC_AUTH_USER: string;
+  /** `BASIC_AUTH_PASSWORD` (secret; `changeme` outside production). */
+  readonly BASIC_AUTH_PASSWORD: string;
+  /** `API_ALLOW_BASIC_AUTH`: accept HTTP Basic on the API. */
+  readonly API_ALLOW_BASIC_AUTH: boolean;
+  /** `PLATFORM_ADMIN_EMAIL`: the bootstrap administrator's email. */
+  readonly PLATFORM_ADMIN_EMAIL: string;
+  /** `PLATFORM_ADMIN_PASSWORD` (secret; `changeme` outside production). */
+  readonly PLATFORM_ADMIN_PASSWORD: string;
+  /** `PLATFORM_ADMIN_FULL_NAME`. */
+  readonly PLATFORM_ADMIN_FULL_NAME: string;
+
+  // HTTP API
+  /** `CORS_ENABLED`: answer CORS requests from `ALLOWED_ORIGINS`. */
+  readonly CORS_ENABLED: boolean;
+  /** `ALLOWED_ORIGINS`: origins allowed by CORS (`*` for any). */
+  readonly ALLOWED_ORIGINS: readonly string[];
+  /** `MAX_REQUEST_BODY_BYTES`: largest request body accepted, default 5 MiB. */
+  readonly MAX_REQUEST_BODY_BYTES: number;
+  /** `PAGINATION_DEFAULT_PAGE_SIZE`, default 50. */
+  readonly PAGINATION_DEFAULT_PAGE_SIZE: number;
+  /** `PAGINATION_MAX_PAGE_SIZE`, default 500. */
+  readonly PAGINATION_MAX_PAGE_SIZE: number;
+  /** `MASKED_AUTH_VALUE`: shown instead of stored credentials in API answers. */
+  readonly MASKED_AUTH_VALUE: string;
+  /** `LEGACY_API_ENABLED`: keep ContextForge's legacy REST endpoints. */
+  readonly LEGACY_API_ENABLED: boolean;
+  /** `EXPOSE_ERROR_DETAILS`: include internal messages in 500 responses. */
+  readonly EXPOSE_ERROR_DETAILS: boolean;
+
+  // features
+  /** `MCPGATEWAY_UI_ENABLED`: serve the admin UI. */
+  readonly MCPGATEWAY_UI_ENABLED: boolean;
+  /** `MCPGATEWAY_ADMIN_API_ENABLED`: serve the admin API. */
+  readonly MCPGATEWAY_ADMIN_API_ENABLED: boolean;
+  /** `MCPGATEWAY_A2A_ENABLED`: register and call A2A agents. */
+  readonly MCPGATEWAY_A2A_ENABLED: boolean;
+
+  // upstreams
+  /** `GATEWAY_TOOL_NAME_SEPARATOR`: between gateway slug and tool name, default `-`. */
+  readonly GATEWAY_TOOL_NAME_SEPARATOR: ToolNameSeparator;
+  /** `TOOL_TIMEOUT`: seconds a tool call may take, default 60. */
+  readonly TOOL_TIMEOUT: number;
+  /** `HEALTH_CHECK_INTERVAL`: seconds between upstream health checks, default 60. */
+  readonly HEALTH_CHECK_INTERVAL: number;
+  /** `HEALTH_CHECK_TIMEOUT`: seconds one health check may take, default 10. */
+  readonly HEALTH_CHECK_TIMEOUT: number;
+  /** `UNHEALTHY_THRESHOLD`: failed checks before an upstream is marked unhealthy, default 3. */
+  readonly UNHEALTHY_THRESHOLD: number;
+  /** `SKIP_SSL_VERIFY`: do not verify upstream TLS certificates. */
+  readonly SKIP_SSL_VERIFY: boolean;
+}
