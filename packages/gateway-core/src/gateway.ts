@@ -1,12 +1,22 @@
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Hono } from "hono";
-import type { Settings } from "./config/settings-schema.js";
+import type { GatewayEnv } from "./auth/principal.js";
+import type { Settings } from "./config/settings.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrations/migrate.js";
 import { createVersionInfo } from "./health/version-info.js";
 import { createApp } from "./http/app.js";
+import { discoverUpstream } from "./mcp/upstream/upstream-discovery.js";
 import { createLogger, type Logger } from "./observability/logger.js";
+import { createGatewayService } from "./registry/gateways/gateway-service.js";
+import { createPromptService } from "./registry/prompts/prompt-service.js";
+import { createResourceService } from "./registry/resources/resource-service.js";
+import { createServerService } from "./registry/servers/server-service.js";
+import { createToolService } from "./registry/tools/tool-service.js";
+import { createSecretBox, type SecretBox } from "./security/secret-box.js";
+import { GATEWAY_VERSION } from "./version.js";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -20,7 +30,7 @@ export interface Gateway {
   readonly settings: Settings;
   readonly logger: Logger;
   /** The Hono app; mount it in another server or call `app.request()` in tests. */
-  readonly app: Hono;
+  readonly app: Hono<GatewayEnv>;
   /** The database the gateway stores its state in. */
   readonly database: Database;
   /**
@@ -38,6 +48,25 @@ export interface Gateway {
 export function createGateway({ settings, logger = createLogger(settings) }: GatewayOptions): Gateway {
   const startedAt = new Date();
   const database = openDatabase(settings);
+  const secrets = secretBoxFor(settings, logger);
+  const tools = createToolService({
+    db: database.db,
+    secrets,
+    separator: settings.GATEWAY_TOOL_NAME_SEPARATOR,
+    maskedValue: settings.MASKED_AUTH_VALUE,
+  });
+  const resources = createResourceService({ db: database.db });
+  const prompts = createPromptService({ db: database.db, separator: settings.GATEWAY_TOOL_NAME_SEPARATOR });
+  const servers = createServerService({ db: database.db, tools, resources, prompts });
+  const gateways = createGatewayService({
+    db: database.db,
+    secrets,
+    separator: settings.GATEWAY_TOOL_NAME_SEPARATOR,
+    maskedValue: settings.MASKED_AUTH_VALUE,
+    discover: discoverUpstream,
+    discoveryTimeoutMs: settings.HEALTH_CHECK_TIMEOUT * 1000,
+    clientVersion: GATEWAY_VERSION,
+  });
   const app = createApp({
     settings,
     logger,
@@ -45,6 +74,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       versionInfo: createVersionInfo(startedAt, database.dialect),
       checkReadiness: () => database.ping(),
     },
+    registry: { tools, resources, prompts, servers, gateways },
   });
   let server: ServerType | undefined;
   let prepared: Promise<void> | undefined;
@@ -99,4 +129,17 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       await database.close();
     },
   };
+}
+
+/**
+ * The box that encrypts stored credentials. Outside production a missing
+ * AUTH_ENCRYPTION_SECRET gets a random per-process key (the CLI generates a persistent one;
+ * settings validation refuses a missing one in production).
+ */
+function secretBoxFor(settings: Settings, logger: Logger): SecretBox {
+  if (settings.AUTH_ENCRYPTION_SECRET) return createSecretBox(settings.AUTH_ENCRYPTION_SECRET);
+  logger.warn(
+    "AUTH_ENCRYPTION_SECRET is not set: stored credentials use a random key of this process and cannot be read after a restart",
+  );
+  return createSecretBox(randomBytes(32).toString("base64url"));
 }

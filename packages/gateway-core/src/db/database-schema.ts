@@ -76,6 +76,8 @@ export interface ResourcesTable extends CommonColumns {
 export interface PromptsTable extends CommonColumns {
   id: string;
   original_name: string;
+  custom_name: string | null;
+  display_name: string | null;
   name: string;
   template: string;
   arguments: string;

@@ -1,9 +1,10 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { GatewayError } from "./gateway-error.js";
+import { GatewayError, type ValidationIssue } from "./gateway-error.js";
 
 /** The JSON error body used on every REST route (ContextForge's shape plus a code). */
 export interface HttpErrorBody {
-  readonly detail: string;
+  /** A sentence, or for validation errors the list of invalid fields (as FastAPI does). */
+  readonly detail: string | readonly ValidationIssue[];
   readonly code: string;
 }
 
@@ -18,7 +19,7 @@ export function toHttpError(
   if (error instanceof GatewayError) {
     return {
       status: error.status as ContentfulStatusCode,
-      body: { detail: error.message, code: error.code },
+      body: { detail: error.issues ?? error.message, code: error.code },
     };
   }
   const detail = exposeDetails && error instanceof Error ? error.message : "Internal server error";

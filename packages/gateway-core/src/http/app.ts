@@ -1,20 +1,77 @@
 import { Hono } from "hono";
-import type { Settings } from "../config/settings-schema.js";
+import { bodyLimit } from "hono/body-limit";
+import type { GatewayEnv } from "../auth/principal.js";
+import type { Settings } from "../config/settings.js";
+import { GatewayError } from "../errors/gateway-error.js";
 import { toHttpError } from "../errors/to-http.js";
 import { createHealthRoutes, type HealthDependencies } from "../health/health-routes.js";
 import type { Logger } from "../observability/logger.js";
+import { createGatewayRoutes } from "../registry/gateways/gateway-routes.js";
+import type { GatewayService } from "../registry/gateways/gateway-service.js";
+import { createPromptRoutes } from "../registry/prompts/prompt-routes.js";
+import type { PromptService } from "../registry/prompts/prompt-service.js";
+import { createResourceRoutes } from "../registry/resources/resource-routes.js";
+import type { ResourceService } from "../registry/resources/resource-service.js";
+import { createServerRoutes } from "../registry/servers/server-routes.js";
+import type { ServerService } from "../registry/servers/server-service.js";
+import type { PageLimits } from "../registry/shared/list-query.js";
+import { createToolRoutes } from "../registry/tools/tool-routes.js";
+import type { ToolService } from "../registry/tools/tool-service.js";
+
+/** The registry services the REST API serves. */
+export interface RegistryServices {
+  readonly tools: ToolService;
+  readonly resources: ResourceService;
+  readonly prompts: PromptService;
+  readonly servers: ServerService;
+  readonly gateways: GatewayService;
+}
 
 /** Collaborators the HTTP app is built from. */
 export interface AppDependencies {
   readonly settings: Settings;
   readonly logger: Logger;
   readonly health: HealthDependencies;
+  readonly registry: RegistryServices;
+}
+
+/** The REST API of the registry, mounted at `/v1` and (legacy) at the root. */
+function createRegistryApi(registry: RegistryServices, limits: PageLimits): Hono<GatewayEnv> {
+  const api = new Hono<GatewayEnv>();
+  api.route("/tools", createToolRoutes(registry.tools, limits));
+  api.route("/resources", createResourceRoutes(registry.resources, limits));
+  api.route("/prompts", createPromptRoutes(registry.prompts, limits));
+  api.route("/servers", createServerRoutes(registry.servers, limits));
+  api.route("/gateways", createGatewayRoutes(registry.gateways, limits));
+  return api;
 }
 
 /** The gateway's Hono app: middleware order, every route mount, one error mapping. */
-export function createApp({ settings, logger, health }: AppDependencies): Hono {
-  const app = new Hono();
+export function createApp({ settings, logger, health, registry }: AppDependencies): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>({ strict: false });
   app.route("/", createHealthRoutes(health));
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: settings.MAX_REQUEST_BODY_BYTES,
+      onError: () => {
+        throw new GatewayError(
+          "payload_too_large",
+          `request body is larger than ${settings.MAX_REQUEST_BODY_BYTES} bytes (MAX_REQUEST_BODY_BYTES)`,
+        );
+      },
+    }),
+  );
+
+  const limits: PageLimits = {
+    pageSize: settings.PAGINATION_DEFAULT_PAGE_SIZE,
+    maxPageSize: settings.PAGINATION_MAX_PAGE_SIZE,
+  };
+  const api = createRegistryApi(registry, limits);
+  app.route("/v1", api);
+  if (settings.LEGACY_API_ENABLED) app.route("/", api);
+
   app.notFound((c) => c.json({ detail: "Not Found", code: "not_found" }, 404));
   app.onError((error, c) => {
     const { status, body } = toHttpError(error, settings.EXPOSE_ERROR_DETAILS);

@@ -108,6 +108,8 @@ async function up(db: Kysely<unknown>, types: ColumnTypes): Promise<void> {
       .ifNotExists()
       .addColumn("id", "varchar(36)", (c) => c.primaryKey())
       .addColumn("original_name", "varchar(255)", (c) => c.notNull())
+      .addColumn("custom_name", "varchar(255)")
+      .addColumn("display_name", "varchar(255)")
       .addColumn("name", "varchar(255)", (c) => c.notNull().unique())
       .addColumn("template", types.longText, (c) => c.notNull())
       .addColumn("arguments", types.longText, (c) => c.notNull())

@@ -1,0 +1,81 @@
+import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+
+/** ContextForge's names for the HTTP transports of an upstream. */
+export type UpstreamHttpTransport = "STREAMABLEHTTP" | "SSE";
+
+/** How the gateway introduces itself to upstreams (`clientInfo`). */
+export interface UpstreamClientInfo {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** Options for {@link openUpstreamConnection}. */
+export interface UpstreamConnectionOptions {
+  readonly transport: UpstreamHttpTransport;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly clientInfo: UpstreamClientInfo;
+}
+
+/** An SDK client and its transport, not yet connected; {@link UpstreamConnection.close} ends both. */
+export interface UpstreamConnection {
+  readonly client: Client;
+  readonly transport: StreamableHTTPClientTransport | SSEClientTransport;
+  /** Ends the upstream session (DELETE when sessionful) and closes the transport. Never throws. */
+  close(): Promise<void>;
+}
+
+/** How long closing may wait for the upstream to acknowledge the end of its session. */
+const SESSION_END_GRACE_MS = 1_000;
+
+/**
+ * Creates the SDK client and transport for an HTTP upstream. Streamable HTTP negotiates the era
+ * (`versionNegotiation: "auto"`: a `server/discover` probe, falling back to `initialize` for 2025
+ * servers), so each upstream is spoken to in the newest protocol it supports; the legacy SSE
+ * transport exists only in the 2024-11-05 era family, so it runs the plain `initialize` handshake.
+ */
+export function openUpstreamConnection(url: URL, options: UpstreamConnectionOptions): UpstreamConnection {
+  const requestInit: RequestInit = options.headers ? { headers: { ...options.headers } } : {};
+  const transport =
+    options.transport === "SSE"
+      ? new SSEClientTransport(url, { requestInit })
+      : new StreamableHTTPClientTransport(url, { requestInit });
+  const client = new Client(
+    { name: options.clientInfo.name, version: options.clientInfo.version },
+    { versionNegotiation: { mode: options.transport === "SSE" ? "legacy" : "auto" } },
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    client,
+    transport,
+    close() {
+      closing ??= closeConnection(client, transport);
+      return closing;
+    },
+  };
+}
+
+async function closeConnection(
+  client: Client,
+  transport: StreamableHTTPClientTransport | SSEClientTransport,
+): Promise<void> {
+  if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
+    // A sessionful (2025-era) upstream keeps server state until told otherwise. Closing the
+    // transport afterwards aborts the DELETE if the grace runs out.
+    await withinGrace(transport.terminateSession(), SESSION_END_GRACE_MS);
+  }
+  await client.close().catch(() => {});
+  await transport.close().catch(() => {});
+}
+
+/** Waits for `promise` at most `ms`; ignores its outcome. */
+async function withinGrace(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise.catch(() => {}), grace]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,47 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { GatewayEnv } from "../../auth/principal.js";
+import { actorOf, mountEntityRoutes } from "../shared/entity-routes.js";
+import { snakeCaseKeys } from "../shared/input-keys.js";
+import type { PageLimits } from "../shared/list-query.js";
+import { readJsonBody } from "../shared/read-json-body.js";
+import { parseWith } from "../shared/zod-issues.js";
+import { gatewayCreateSchema, gatewayUpdateSchema } from "./gateway-schema.js";
+import type { GatewayService } from "./gateway-service.js";
+
+const refreshQuery = z.strictObject({
+  include_resources: z.enum(["true", "false"]).optional(),
+  include_prompts: z.enum(["true", "false"]).optional(),
+});
+
+/** `/gateways`: registered upstream MCP servers (create bodies are not wrapped). */
+export function createGatewayRoutes(gateways: GatewayService, limits: PageLimits): Hono<GatewayEnv> {
+  const router = new Hono<GatewayEnv>();
+
+  router.post("/", async (c) => {
+    const input = parseWith(gatewayCreateSchema, snakeCaseKeys(await readJsonBody(c)), ["body"]);
+    return c.json(await gateways.create(input, actorOf(c)));
+  });
+
+  router.post("/:id/tools/refresh", async (c) => {
+    const query = parseWith(refreshQuery, c.req.query(), ["query"]);
+    const result = await gateways.refresh(
+      c.req.param("id"),
+      { resources: query.include_resources === "true", prompts: query.include_prompts === "true" },
+      actorOf(c),
+    );
+    return c.json(result);
+  });
+
+  mountEntityRoutes(router, {
+    service: gateways,
+    updateSchema: gatewayUpdateSchema,
+    key: "gateway",
+    label: "Gateway",
+    listKey: "gateways",
+    limits,
+    stateAnswer: "wrapped",
+    deletedMessage: (id) => `Gateway ${id} deleted`,
+  });
+  return router;
+}

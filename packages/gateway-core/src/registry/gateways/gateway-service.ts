@@ -1,0 +1,350 @@
+import type { Kysely } from "kysely";
+import type { DatabaseSchema, GatewaysTable } from "../../db/database-schema.js";
+import { GatewayError } from "../../errors/gateway-error.js";
+import type { DiscoveredUpstream, UpstreamTarget } from "../../mcp/upstream/upstream-discovery.js";
+import { UpstreamError } from "../../mcp/upstream/upstream-error.js";
+import type { SecretBox } from "../../security/secret-box.js";
+import { authHeadersFrom, mentionsAuth } from "../shared/auth-headers.js";
+import { type Db, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
+import type { ListQuery } from "../shared/list-query.js";
+import { newId, nowIso } from "../shared/row-values.js";
+import { versionedEntityStore } from "../shared/versioned-entity.js";
+import { type NameSeparator, slugify } from "../tools/exposed-tool-name.js";
+import { deleteVersions } from "../versions/version-repository.js";
+import {
+  type GatewayCreate,
+  type GatewayRead,
+  type GatewayRefreshResult,
+  type GatewayUpdate,
+  toGatewayRead,
+} from "./gateway-schema.js";
+import { renameGatewayItems, type SyncReport, type SyncTarget, syncGateway } from "./gateway-sync.js";
+
+/** A stored version of a gateway. */
+export interface GatewayVersion {
+  readonly version: number;
+  readonly change: string;
+  readonly changedAt: string;
+  readonly changedBy: string | null;
+  readonly definition: GatewayRead;
+}
+
+/** The gateway registry's logic: registering upstream MCP servers and keeping their items. */
+export interface GatewayService {
+  list(query: ListQuery): Promise<{ items: GatewayRead[]; nextCursor: string | null }>;
+  get(id: string): Promise<GatewayRead>;
+  /** Connects to the upstream, discovers its tools, resources and prompts, and stores them. */
+  create(input: GatewayCreate, actor?: string): Promise<GatewayRead>;
+  update(id: string, input: GatewayUpdate, actor?: string): Promise<GatewayRead>;
+  setEnabled(id: string, enabled: boolean, actor?: string): Promise<GatewayRead>;
+  delete(id: string): Promise<void>;
+  versions(id: string): Promise<GatewayVersion[]>;
+  restore(id: string, version: number, actor?: string): Promise<GatewayRead>;
+  /** Re-discovers the upstream's items; 409 while another refresh of it runs. */
+  refresh(
+    id: string,
+    options: { resources: boolean; prompts: boolean },
+    actor?: string,
+  ): Promise<GatewayRefreshResult>;
+}
+
+/** Collaborators of the gateway service. */
+export interface GatewayServiceOptions {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly secrets: SecretBox;
+  readonly separator: NameSeparator;
+  readonly maskedValue: string;
+  /** Finds what an upstream offers (the MCP client); injected so the service stays testable. */
+  readonly discover: (target: UpstreamTarget) => Promise<DiscoveredUpstream>;
+  readonly discoveryTimeoutMs: number;
+  readonly clientVersion: string;
+}
+
+const CHILDREN = [
+  ["tools", "tool"],
+  ["resources", "resource"],
+  ["prompts", "prompt"],
+] as const;
+
+/** Creates the gateway service. */
+export function createGatewayService(options: GatewayServiceOptions): GatewayService {
+  const { db, secrets, separator, maskedValue } = options;
+  const store = versionedEntityStore<GatewaysTable>(db, "gateways", "gateway", "Gateway");
+  const refreshing = new Set<string>();
+  const read = (row: GatewaysTable): GatewayRead => toGatewayRead(row, maskedValue);
+
+  const sealAuth = (input: GatewayCreate | GatewayUpdate) => {
+    const auth = authHeadersFrom(input, ["body"]);
+    return auth
+      ? {
+          auth_type: auth.authType as string | null,
+          auth_value: secrets.seal(JSON.stringify(auth.headers)) as string | null,
+        }
+      : { auth_type: null, auth_value: null };
+  };
+
+  const discoverRow = async (
+    row: Pick<GatewaysTable, "url" | "transport" | "auth_value">,
+  ): Promise<DiscoveredUpstream> => {
+    const headers = row.auth_value
+      ? (JSON.parse(secrets.open(row.auth_value)) as Record<string, string>)
+      : undefined;
+    try {
+      return await options.discover({
+        url: row.url,
+        transport: row.transport as "SSE" | "STREAMABLEHTTP",
+        ...(headers ? { headers } : {}),
+        timeoutMs: options.discoveryTimeoutMs,
+        clientInfo: { name: "contextforge-gateway", version: options.clientVersion },
+      });
+    } catch (error) {
+      if (error instanceof UpstreamError) {
+        // ContextForge: connection problems are 502, credential problems 422.
+        throw new GatewayError(
+          error.code === "unauthorized" ? "validation_failed" : "bad_gateway",
+          error.message,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
+  };
+
+  const discoveredColumns = (found: DiscoveredUpstream, now: string): Partial<GatewaysTable> => ({
+    capabilities: JSON.stringify(found.capabilities),
+    protocol_version: found.protocolVersion,
+    server_info: JSON.stringify(found.serverInfo),
+    reachable: true,
+    last_seen: now,
+    last_error: null,
+    consecutive_failures: 0,
+  });
+
+  const sync = (
+    tx: Db,
+    row: GatewaysTable,
+    found: DiscoveredUpstream,
+    actor: string | undefined,
+  ): Promise<SyncReport> =>
+    syncGateway(tx, syncTarget(row), found, { separator, actor, resources: true, prompts: true });
+
+  const checkSlug = async (tx: Db, id: string, name: string): Promise<string> => {
+    const slug = slugify(name, "-");
+    if (!slug)
+      throw new GatewayError(
+        "validation_failed",
+        `gateway name ${JSON.stringify(name)} has no letters or digits`,
+      );
+    const holder = await valueTaken(tx, "gateways", "slug", slug, id);
+    if (holder) throw new GatewayError("conflict", `Gateway name already exists: ${name} (id ${holder.id})`);
+    return slug;
+  };
+
+  return {
+    async list(query) {
+      const page = await listRows<GatewaysTable>(db, "gateways", query);
+      return { items: page.rows.map(read), nextCursor: page.nextCursor };
+    },
+
+    async get(id) {
+      return read(await store.get(db, id));
+    },
+
+    async create(input, actor) {
+      const id = newId();
+      await checkSlug(db, id, input.name);
+      const auth = sealAuth(input);
+      // Discover before writing anything: an unreachable upstream leaves no trace.
+      const found = await discoverRow({
+        url: input.url,
+        transport: input.transport,
+        auth_value: auth.auth_value,
+      });
+      const now = nowIso();
+      const row = await db.transaction().execute(async (tx) => {
+        const slug = await checkSlug(tx, id, input.name);
+        await insertRow<GatewaysTable>(tx, "gateways", {
+          id,
+          name: input.name,
+          slug,
+          url: input.url,
+          description: input.description ?? null,
+          transport: input.transport,
+          passthrough_headers: input.passthrough_headers ? JSON.stringify(input.passthrough_headers) : null,
+          ...auth,
+          refresh_interval_seconds: input.refresh_interval_seconds ?? null,
+          tags: JSON.stringify(input.tags),
+          enabled: true,
+          team_id: input.team_id ?? null,
+          owner_email: input.owner_email ?? actor ?? null,
+          visibility: input.visibility ?? "public",
+          created_at: now,
+          updated_at: now,
+          created_by: actor ?? null,
+          modified_by: actor ?? null,
+          version: 1,
+          capabilities: "{}",
+          protocol_version: null,
+          server_info: null,
+          reachable: true,
+          last_seen: null,
+          last_error: null,
+          consecutive_failures: 0,
+          ...discoveredColumns(found, now),
+        });
+        const stored = await store.get(tx, id);
+        await sync(tx, stored, found, actor);
+        return store.snapshot(tx, id, "create", actor);
+      });
+      return read(row);
+    },
+
+    async update(id, input, actor) {
+      const current = await store.get(db, id);
+      const patch: Partial<GatewaysTable> = {};
+      if (input.name !== undefined) {
+        patch.name = input.name;
+        patch.slug = await checkSlug(db, id, input.name);
+      }
+      if (input.url !== undefined) patch.url = input.url;
+      if (input.transport !== undefined) patch.transport = input.transport;
+      if (mentionsAuth(input)) Object.assign(patch, sealAuth(input));
+      if (input.description !== undefined) patch.description = input.description;
+      if (input.passthrough_headers !== undefined)
+        patch.passthrough_headers = JSON.stringify(input.passthrough_headers);
+      if (input.refresh_interval_seconds !== undefined)
+        patch.refresh_interval_seconds = input.refresh_interval_seconds;
+      if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
+      if (input.team_id !== undefined) patch.team_id = input.team_id;
+      if (input.owner_email !== undefined) patch.owner_email = input.owner_email;
+      if (input.visibility !== undefined) patch.visibility = input.visibility;
+      const next = { ...current, ...patch };
+      const reconnect =
+        patch.url !== undefined || patch.transport !== undefined || patch.auth_value !== undefined;
+      // A new address or credentials must work before they are saved.
+      const found = reconnect ? await discoverRow(next) : undefined;
+      const row = await db.transaction().execute(async (tx) => {
+        const fresh = await store.get(tx, id);
+        if (fresh.version !== current.version)
+          throw new GatewayError("conflict", `gateway ${id} was changed concurrently; retry`);
+        if (found) Object.assign(patch, discoveredColumns(found, nowIso()));
+        const updated = await store.applyUpdate(tx, fresh, patch, "update", actor);
+        if (found) await sync(tx, updated, found, actor);
+        else if (patch.slug !== undefined)
+          await renameGatewayItems(tx, syncTarget(updated), separator, actor);
+        return updated;
+      });
+      return read(row);
+    },
+
+    async setEnabled(id, enabled, actor) {
+      const row = await db.transaction().execute(async (tx) => {
+        const current = await store.get(tx, id);
+        // As in ContextForge, a gateway's state applies to everything it provides.
+        for (const [table] of CHILDREN) {
+          await tx
+            .updateTable(table)
+            .set({ enabled, ...(enabled ? { reachable: true } : {}) } as never)
+            .where("gateway_id", "=", id)
+            .execute();
+        }
+        return current.enabled === enabled
+          ? current
+          : store.applyUpdate(tx, current, { enabled }, "state", actor);
+      });
+      return read(row);
+    },
+
+    async delete(id) {
+      await db.transaction().execute(async (tx) => {
+        await store.get(tx, id);
+        for (const [table, entityType] of CHILDREN) {
+          const children = await tx.selectFrom(table).select("id").where("gateway_id", "=", id).execute();
+          for (const child of children) await deleteVersions(tx, entityType, child.id);
+          await tx.deleteFrom(table).where("gateway_id", "=", id).execute();
+        }
+        await tx.deleteFrom("gateways").where("id", "=", id).execute();
+        await deleteVersions(tx, "gateway", id);
+      });
+    },
+
+    async versions(id) {
+      return (await store.versions(id)).map(({ row, links: _links, ...meta }) => ({
+        ...meta,
+        definition: read(row),
+      }));
+    },
+
+    async restore(id, version, actor) {
+      const row = await store.restore(id, version, actor, async (tx, definition) => {
+        await checkSlug(tx, id, definition.name);
+      });
+      return read(row);
+    },
+
+    async refresh(id, { resources, prompts }, actor) {
+      if (refreshing.has(id))
+        throw new GatewayError("conflict", `a refresh of gateway ${id} is already running`);
+      refreshing.add(id);
+      const started = performance.now();
+      try {
+        const current = await store.get(db, id);
+        let found: DiscoveredUpstream;
+        try {
+          found = await discoverRow(current);
+        } catch (error) {
+          await db
+            .updateTable("gateways")
+            .set({
+              last_error: (error as Error).message,
+              consecutive_failures: current.consecutive_failures + 1,
+            })
+            .where("id", "=", id)
+            .execute();
+          throw error;
+        }
+        const report = await db.transaction().execute(async (tx) => {
+          await tx
+            .updateTable("gateways")
+            .set(discoveredColumns(found, nowIso()))
+            .where("id", "=", id)
+            .execute();
+          return syncGateway(tx, syncTarget(current), found, { separator, actor, resources, prompts });
+        });
+        return {
+          gatewayId: id,
+          success: true,
+          error: null,
+          toolsAdded: report.tools.added,
+          toolsUpdated: report.tools.updated,
+          toolsRemoved: report.tools.removed,
+          resourcesAdded: report.resources.added,
+          resourcesUpdated: report.resources.updated,
+          resourcesRemoved: report.resources.removed,
+          promptsAdded: report.prompts.added,
+          promptsUpdated: report.prompts.updated,
+          promptsRemoved: report.prompts.removed,
+          validationErrors: report.errors,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          refreshedAt: nowIso(),
+        };
+      } finally {
+        refreshing.delete(id);
+      }
+    },
+  };
+}
+
+function syncTarget(row: GatewaysTable): SyncTarget {
+  return {
+    id: row.id,
+    slug: row.slug,
+    url: row.url,
+    transport: row.transport,
+    visibility: row.visibility,
+    teamId: row.team_id,
+    ownerEmail: row.owner_email,
+  };
+}

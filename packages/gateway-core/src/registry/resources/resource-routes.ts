@@ -1,0 +1,44 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { GatewayEnv } from "../../auth/principal.js";
+import { actorOf, mountEntityRoutes } from "../shared/entity-routes.js";
+import { snakeCaseKeys } from "../shared/input-keys.js";
+import type { PageLimits } from "../shared/list-query.js";
+import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
+import { parseWith } from "../shared/zod-issues.js";
+import { resourceCreateSchema, resourceUpdateSchema } from "./resource-schema.js";
+import type { ResourceService } from "./resource-service.js";
+
+const templatesQuery = z.strictObject({ include_inactive: z.enum(["true", "false"]).optional() });
+
+/** `/resources`: ContextForge's resource routes (`GET /resources/{id}` returns the content). */
+export function createResourceRoutes(resources: ResourceService, limits: PageLimits): Hono<GatewayEnv> {
+  const router = new Hono<GatewayEnv>();
+
+  router.post("/", async (c) => {
+    const { entity, extras } = unwrapBody(await readJsonBody(c), "resource");
+    const input = parseWith(resourceCreateSchema, snakeCaseKeys(entity), ["body", "resource"]);
+    return c.json(await resources.create(withExtras(input, extras), actorOf(c)));
+  });
+
+  router.get("/templates/list", async (c) => {
+    const query = parseWith(templatesQuery, c.req.query(), ["query"]);
+    const templates = await resources.templates(query.include_inactive === "true");
+    return c.json({ resourceTemplates: templates, nextCursor: null, _meta: {} });
+  });
+
+  router.get("/:id", async (c) => c.json(await resources.read(c.req.param("id"))));
+  router.get("/:id/info", async (c) => c.json(await resources.get(c.req.param("id"))));
+
+  mountEntityRoutes(router, {
+    service: resources,
+    updateSchema: resourceUpdateSchema,
+    key: "resource",
+    label: "Resource",
+    listKey: "resources",
+    limits,
+    stateAnswer: "wrapped",
+    deletedMessage: (id) => `Resource ${id} deleted`,
+  });
+  return router;
+}

@@ -1,0 +1,45 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { GatewayEnv } from "../../auth/principal.js";
+import { actorOf, mountEntityRoutes } from "../shared/entity-routes.js";
+import { snakeCaseKeys } from "../shared/input-keys.js";
+import type { PageLimits } from "../shared/list-query.js";
+import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
+import { parseWith } from "../shared/zod-issues.js";
+import { serverCreateSchema, serverUpdateSchema } from "./server-schema.js";
+import type { ServerService } from "./server-service.js";
+
+const itemsQuery = z.strictObject({
+  include_inactive: z.enum(["true", "false"]).optional(),
+  include_metrics: z.enum(["true", "false"]).optional(),
+});
+
+/** `/servers`: virtual servers (create answers 201, state answers the server itself). */
+export function createServerRoutes(servers: ServerService, limits: PageLimits): Hono<GatewayEnv> {
+  const router = new Hono<GatewayEnv>();
+
+  router.post("/", async (c) => {
+    const { entity, extras } = unwrapBody(await readJsonBody(c), "server");
+    const input = parseWith(serverCreateSchema, snakeCaseKeys(entity), ["body", "server"]);
+    return c.json(await servers.create(withExtras(input, extras), actorOf(c)), 201);
+  });
+
+  for (const kind of ["tools", "resources", "prompts"] as const) {
+    router.get(`/:id/${kind}`, async (c) => {
+      const query = parseWith(itemsQuery, c.req.query(), ["query"]);
+      return c.json(await servers[kind](c.req.param("id"), query.include_inactive === "true"));
+    });
+  }
+
+  mountEntityRoutes(router, {
+    service: servers,
+    updateSchema: serverUpdateSchema,
+    key: "server",
+    label: "Server",
+    listKey: "servers",
+    limits,
+    stateAnswer: "bare",
+    deletedMessage: (id) => `Server ${id} deleted successfully`,
+  });
+  return router;
+}

@@ -1,0 +1,156 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { getFreePort, startProcess, stopAllProcesses } from "@contextforge/testing";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { DialectName } from "../../src/db/database-url.js";
+import { countRows } from "../../src/registry/shared/entity-table.js";
+import { describeEachDialect } from "../support/dialect-matrix.js";
+import { createTestGateway, type TestGateway } from "../support/test-gateway.js";
+
+type Json = Record<string, unknown> & { id: string; name: string };
+
+const require = createRequire(import.meta.url);
+const bin = (pkg: string) => join(dirname(require.resolve(`${pkg}/package.json`)), "dist", "cli.js");
+
+async function startSample(pkg: string, args: string[] = []): Promise<string> {
+  const port = await getFreePort();
+  await startProcess(process.execPath, [bin(pkg), "--transport", "http", "--port", String(port), ...args], {
+    readyPattern: /listening on/,
+  });
+  return `http://127.0.0.1:${port}/mcp`;
+}
+
+/** Calls a tool directly on an upstream (as another client of it would). */
+async function callUpstream(url: string, tool: string): Promise<void> {
+  const client = new Client({ name: "test", version: "1" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.callTool({ name: tool, arguments: {} });
+  await client.close();
+}
+
+let fastTime: string;
+let everything: string;
+beforeAll(async () => {
+  fastTime = await startSample("@contextforge/server-fast-time");
+  everything = await startSample("@contextforge/server-everything", ["--page-size", "3"]);
+});
+afterAll(stopAllProcesses);
+
+await describeEachDialect("REST API /gateways", (dialect: DialectName) => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await createTestGateway(dialect, "gateways");
+  });
+  afterAll(() => t?.close());
+
+  it("registers fast-time over streamable HTTP and exposes its tools, resource and prompt", async () => {
+    const created = await t.json<Json>("POST", "/gateways", {
+      name: "Fast Time",
+      url: fastTime,
+      transport: "STREAMABLEHTTP",
+      auth_type: "bearer",
+      auth_token: "upstream-secret",
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      name: "Fast Time",
+      slug: "fast-time",
+      reachable: true,
+      protocolVersion: expect.stringMatching(/^20\d\d-\d\d-\d\d$/),
+      capabilities: expect.objectContaining({ tools: expect.any(Object) }),
+      authType: "bearer",
+      authValue: "*****",
+    });
+    const tools = await t.json<Json[]>("GET", `/tools?gateway_id=${created.body.id}`);
+    expect(tools.body.map((tool) => tool.name).sort()).toEqual([
+      "fast-time-convert-time",
+      "fast-time-get-system-time",
+    ]);
+    expect(tools.body[0]).toMatchObject({
+      integrationType: "MCP",
+      gatewaySlug: "fast-time",
+      requestType: "STREAMABLEHTTP",
+    });
+    const resources = await t.json<Json[]>("GET", "/resources");
+    expect(resources.body.map((r) => r.uri)).toContain("time://timezones");
+    const prompts = await t.json<Json[]>("GET", "/prompts");
+    expect(prompts.body.map((p) => p.name)).toContain("fast-time-compare-times");
+  });
+
+  it("refuses a duplicate name with 409 and an unreachable upstream with 502, storing nothing", async () => {
+    const before = await countRows(t.gateway.database.db, "gateways");
+    expect((await t.json("POST", "/gateways", { name: "fast time", url: fastTime })).status).toBe(409);
+    const port = await getFreePort();
+    const down = await t.json<{ code: string; detail: string }>("POST", "/gateways", {
+      name: "Down",
+      url: `http://127.0.0.1:${port}/mcp`,
+    });
+    expect(down.status).toBe(502);
+    expect(down.body.code).toBe("bad_gateway");
+    expect(
+      (await t.json("POST", "/gateways", { name: "Bad", url: fastTime, transport: "STDIO" })).status,
+    ).toBe(422);
+    expect(await countRows(t.gateway.database.db, "gateways")).toBe(before);
+  });
+
+  it("builds a virtual server from two gateway tools, and keeps everything across a restart", async () => {
+    const tools = (await t.json<Json[]>("GET", "/tools")).body.filter((tool) =>
+      tool.name.startsWith("fast-time-"),
+    );
+    const server = await t.json<Json>("POST", "/servers", {
+      server: { name: "Time Server", associated_tools: tools.map((tool) => tool.id) },
+    });
+    expect(server.status).toBe(201);
+    t = await t.restart();
+    expect((await t.json<Json>("GET", `/servers/${server.body.id}`)).body).toMatchObject({
+      name: "Time Server",
+      associatedTools: tools.map((tool) => tool.id).sort(),
+    });
+    expect((await t.json<Json[]>("GET", "/gateways")).body.map((g) => g.slug)).toContain("fast-time");
+  });
+
+  it("refreshes: adds new upstream tools and marks vanished ones, across all pages", async () => {
+    const created = await t.json<Json>("POST", "/gateways", { name: "Everything", url: everything });
+    expect(created.status).toBe(200);
+    const id = created.body.id;
+    const listed = async () =>
+      (await t.json<(Json & { deletedUpstream: boolean })[]>("GET", `/tools?gateway_id=${id}&limit=0`)).body;
+    const initial = await listed();
+    expect(initial.length).toBeGreaterThan(3);
+    expect(initial.map((tool) => tool.name)).toContain("everything-echo");
+
+    await callUpstream(everything, "toggle_extra_tool");
+    const added = await t.json<Json>("POST", `/gateways/${id}/tools/refresh`);
+    expect(added.body).toMatchObject({ success: true, toolsAdded: 1, toolsRemoved: 0 });
+    expect((await listed()).map((tool) => tool.name)).toContain("everything-extra-tool");
+
+    await callUpstream(everything, "toggle_extra_tool");
+    const removed = await t.json<Json>("POST", `/gateways/${id}/tools/refresh?include_resources=true`);
+    expect(removed.body).toMatchObject({ toolsAdded: 0, toolsRemoved: 1 });
+    const extra = (await listed()).find((tool) => tool.name === "everything-extra-tool");
+    expect(extra?.deletedUpstream).toBe(true);
+  });
+
+  it("renames, deactivates and deletes a gateway together with what it provides", async () => {
+    const gateway = (await t.json<Json[]>("GET", "/gateways")).body.find((g) => g.slug === "fast-time");
+    const id = gateway?.id ?? "";
+    const renamed = await t.json<Json>("PUT", `/gateways/${id}`, { name: "Clock" });
+    expect(renamed.body).toMatchObject({ slug: "clock", version: 2 });
+    const tools = await t.json<Json[]>("GET", `/tools?gateway_id=${id}`);
+    expect(tools.body.map((tool) => tool.name).sort()).toEqual([
+      "clock-convert-time",
+      "clock-get-system-time",
+    ]);
+
+    const off = await t.json<{ gateway: Json }>("POST", `/gateways/${id}/state?activate=false`);
+    expect(off.body.gateway).toMatchObject({ enabled: false });
+    expect((await t.json<Json[]>("GET", `/tools?gateway_id=${id}`)).body).toEqual([]);
+
+    const deleted = await t.json("DELETE", `/gateways/${id}`);
+    expect(deleted.body).toEqual({ status: "success", message: `Gateway ${id} deleted` });
+    expect((await t.json<Json[]>("GET", `/tools?gateway_id=${id}&include_inactive=true`)).body).toEqual([]);
+    const server = (await t.json<Json[]>("GET", "/servers")).body.find((s) => s.name === "Time Server");
+    expect(server?.associatedTools).toEqual([]);
+  });
+});
