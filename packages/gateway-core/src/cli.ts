@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from "commander";
+import { createJwtService } from "./auth/jwt-service.js";
 import { runConfigCommand } from "./config/config-commands.js";
 import { SettingsError } from "./config/load-settings.js";
 import { loadStartupSettings, type StartupSettings } from "./config/startup-settings.js";
@@ -115,6 +116,24 @@ async function migrateCommand(): Promise<void> {
   }
 }
 
+async function tokenCommand(options: { username: string; exp?: string }): Promise<void> {
+  const { settings, notice } = settingsFrom({});
+  if (notice !== undefined) process.stderr.write(`mcpgateway: ${notice}\n`);
+  try {
+    const jwt = await createJwtService(settings);
+    const minutes = options.exp === undefined ? settings.TOKEN_EXPIRY : Number(options.exp);
+    if (minutes === 0) process.stderr.write("mcpgateway: warning: this token never expires\n");
+    process.stdout.write(`${await jwt.mint(options.username, { expiresInMinutes: minutes })}\n`);
+  } catch (error) {
+    fail(`cannot mint a token: ${error instanceof Error ? error.message : String(error)}`, 1);
+  }
+}
+
+function parseMinutes(value: string): string {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number of minutes");
+  return value;
+}
+
 const program = new Command("mcpgateway")
   .description(
     "ContextForge MCP gateway: federates MCP servers, REST services and A2A agents behind one endpoint.\n" +
@@ -144,5 +163,16 @@ program
   .command("migrate")
   .description("apply pending database migrations to DATABASE_URL and exit (safe to run from several hosts)")
   .action(migrateCommand);
+
+program
+  .command("token")
+  .description("mint a bearer token for the REST API, signed with the gateway's JWT settings")
+  .requiredOption("-u, --username <email>", "the token's subject (sub claim)")
+  .option(
+    "-e, --exp <minutes>",
+    "lifetime in minutes (default TOKEN_EXPIRY; 0 = never, if allowed)",
+    parseMinutes,
+  )
+  .action(tokenCommand);
 
 await program.parseAsync(process.argv);

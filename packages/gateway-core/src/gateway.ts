@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Hono } from "hono";
+import { createAuthenticator } from "./auth/authenticate.js";
+import { createJwtService, type JwtService } from "./auth/jwt-service.js";
 import type { GatewayEnv } from "./auth/principal.js";
 import type { Settings } from "./config/settings.js";
 import { type Database, openDatabase } from "./db/database.js";
@@ -38,8 +40,10 @@ export interface Gateway {
    * `HOST:PORT`; resolves with the URL once the socket is bound.
    */
   start(): Promise<{ url: string }>;
-  /** Applies pending migrations only; `start()` calls it. */
+  /** Applies pending migrations and loads the token keys; `start()` calls it. */
   prepare(): Promise<void>;
+  /** Mints a bearer token for `subject` (as `mcpgateway token` does). */
+  mintToken(subject: string, expiresInMinutes?: number): Promise<string>;
   /** Stops accepting connections and releases every resource; idempotent. */
   stop(): Promise<void>;
 }
@@ -67,7 +71,15 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     discoveryTimeoutMs: settings.HEALTH_CHECK_TIMEOUT * 1000,
     clientVersion: GATEWAY_VERSION,
   });
+  // Keys are loaded once; a bad key or missing secret fails prepare()/start(), not a request.
+  const jwt: Promise<JwtService> = createJwtService(jwtSettingsFor(settings, logger));
+  jwt.catch(() => {});
+  const authenticate = createAuthenticator(settings, {
+    mint: async (...args) => (await jwt).mint(...args),
+    verify: async (token) => (await jwt).verify(token),
+  });
   const app = createApp({
+    authenticate,
     settings,
     logger,
     health: {
@@ -81,6 +93,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
 
   const prepare = (): Promise<void> => {
     prepared ??= (async () => {
+      await jwt;
       if (settings.MCPGATEWAY_SKIP_MIGRATIONS) {
         logger.info("database migrations skipped (MCPGATEWAY_SKIP_MIGRATIONS)");
         return;
@@ -112,6 +125,9 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     app,
     database,
     prepare,
+    async mintToken(subject, expiresInMinutes) {
+      return (await jwt).mint(subject, expiresInMinutes === undefined ? {} : { expiresInMinutes });
+    },
     async start() {
       if (server) throw new Error("gateway already started");
       await prepare();
@@ -142,4 +158,14 @@ function secretBoxFor(settings: Settings, logger: Logger): SecretBox {
     "AUTH_ENCRYPTION_SECRET is not set: stored credentials use a random key of this process and cannot be read after a restart",
   );
   return createSecretBox(randomBytes(32).toString("base64url"));
+}
+
+/**
+ * Outside production, an HS* algorithm without JWT_SECRET_KEY gets a random per-process key
+ * (the CLI generates a persistent one; settings validation refuses a missing one in production).
+ */
+function jwtSettingsFor(settings: Settings, logger: Logger): Settings {
+  if (settings.JWT_SECRET_KEY || !settings.JWT_ALGORITHM.startsWith("HS")) return settings;
+  logger.warn("JWT_SECRET_KEY is not set: tokens are signed with a random key of this process");
+  return { ...settings, JWT_SECRET_KEY: randomBytes(32).toString("base64url") };
 }

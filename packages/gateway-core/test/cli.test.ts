@@ -170,3 +170,36 @@ describe("mcpgateway CLI", () => {
     });
   });
 });
+
+describe("mcpgateway token", () => {
+  it("mints a token the running gateway accepts (development secrets shared through .contextforge/)", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "cf-token-"));
+    const port = await getFreePort();
+    const env = { PORT: String(port), JWT_SECRET_KEY: "", AUTH_ENCRYPTION_SECRET: "" };
+    await startProcess(process.execPath, [CLI], { cwd, env, readyPattern: /listening on/ });
+    const minted = await startProcess(
+      process.execPath,
+      [CLI, "token", "--username", "admin@example.com", "--exp", "5"],
+      {
+        cwd,
+        env,
+      },
+    );
+    expect(await minted.exited()).toBe(0);
+    const token = minted.output().stdout.trim();
+    expect(token.split(".")).toHaveLength(3);
+    const ok = await fetch(`http://127.0.0.1:${port}/tools`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual([]);
+    const denied = await fetch(`http://127.0.0.1:${port}/tools`);
+    expect(denied.status).toBe(401);
+  });
+
+  it("requires --username", async () => {
+    const p = await startProcess(process.execPath, [CLI, "token"]);
+    expect(await p.exited()).toBe(1);
+    expect(p.output().stderr).toContain("--username");
+  });
+});

@@ -3,7 +3,10 @@ import { createGateway } from "../src/gateway.js";
 import { loadSettings } from "../src/index.js";
 
 const MEMORY = "sqlite:///:memory:";
-const gateway = createGateway({ settings: loadSettings({ LOG_LEVEL: "silent", DATABASE_URL: MEMORY }) });
+const SECRET = "http-app-test-secret-of-at-least-32-chars";
+const gateway = createGateway({
+  settings: loadSettings({ LOG_LEVEL: "silent", DATABASE_URL: MEMORY, JWT_SECRET_KEY: SECRET }),
+});
 afterAll(() => gateway.stop());
 
 describe("gateway HTTP app", () => {
@@ -14,7 +17,8 @@ describe("gateway HTTP app", () => {
   });
 
   it("reports the package version and runtime on /version", async () => {
-    const response = await gateway.app.request("/version");
+    const token = await gateway.mintToken("admin@example.com", 5);
+    const response = await gateway.app.request("/version", { headers: { authorization: `Bearer ${token}` } });
     const body = (await response.json()) as {
       app: { name: string; version: string };
       runtime: { node: string };
@@ -42,7 +46,10 @@ describe("gateway HTTP app", () => {
   });
 
   it("answers unknown paths with a JSON 404", async () => {
-    const response = await gateway.app.request("/no/such/path");
+    const token = await gateway.mintToken("admin@example.com", 5);
+    const response = await gateway.app.request("/no/such/path", {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ detail: "Not Found", code: "not_found" });
   });

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { Authenticator } from "../auth/authenticate.js";
 import type { GatewayEnv } from "../auth/principal.js";
 import type { Settings } from "../config/settings.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import { toHttpError } from "../errors/to-http.js";
-import { createHealthRoutes, type HealthDependencies } from "../health/health-routes.js";
+import type { HealthDependencies } from "../health/health-dependencies.js";
 import type { Logger } from "../observability/logger.js";
 import { createGatewayRoutes } from "../registry/gateways/gateway-routes.js";
 import type { GatewayService } from "../registry/gateways/gateway-service.js";
@@ -17,6 +18,7 @@ import type { ServerService } from "../registry/servers/server-service.js";
 import type { PageLimits } from "../registry/shared/list-query.js";
 import { createToolRoutes } from "../registry/tools/tool-routes.js";
 import type { ToolService } from "../registry/tools/tool-service.js";
+import { requireAuth } from "./require-auth.js";
 
 /** The registry services the REST API serves. */
 export interface RegistryServices {
@@ -33,6 +35,7 @@ export interface AppDependencies {
   readonly logger: Logger;
   readonly health: HealthDependencies;
   readonly registry: RegistryServices;
+  readonly authenticate: Authenticator;
 }
 
 /** The REST API of the registry, mounted at `/v1` and (legacy) at the root. */
@@ -47,9 +50,29 @@ function createRegistryApi(registry: RegistryServices, limits: PageLimits): Hono
 }
 
 /** The gateway's Hono app: middleware order, every route mount, one error mapping. */
-export function createApp({ settings, logger, health, registry }: AppDependencies): Hono<GatewayEnv> {
+export function createApp({
+  settings,
+  logger,
+  health,
+  registry,
+  authenticate,
+}: AppDependencies): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>({ strict: false });
-  app.route("/", createHealthRoutes(health));
+  // Liveness and readiness stay open for probes; everything after this line needs a principal.
+  app.get("/health", (c) => c.json({ status: "healthy" }));
+  app.get("/ready", async (c) => {
+    try {
+      await health.checkReadiness();
+      return c.json({ status: "ready" });
+    } catch (error) {
+      return c.json(
+        { status: "not ready", error: error instanceof Error ? error.message : String(error) },
+        503,
+      );
+    }
+  });
+  app.use("*", requireAuth(authenticate, settings.AUTH_HEADER_NAME));
+  app.get("/version", (c) => c.json(health.versionInfo()));
 
   app.use(
     "*",

@@ -37,17 +37,20 @@ async function openTestGateway(database: TestDatabase, env: Record<string, strin
     }),
   });
   await gateway.prepare();
+  const authorization = `Bearer ${await gateway.mintToken("admin@example.com", 60)}`;
   const request = async (
     method: string,
     path: string,
     body?: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    gateway.app.request(path, {
+    extra: Record<string, string> = {},
+  ) => {
+    const headers = { authorization, ...extra };
+    return gateway.app.request(path, {
       method,
       headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     });
+  };
   return {
     gateway,
     request,
