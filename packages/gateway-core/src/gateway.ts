@@ -9,7 +9,7 @@ import type { Settings } from "./config/settings.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrations/migrate.js";
 import { createVersionInfo } from "./health/version-info.js";
-import { createApp } from "./http/app.js";
+import { createApp, type RegistryServices } from "./http/app.js";
 import { discoverUpstream } from "./mcp/upstream/upstream-discovery.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { createGatewayService } from "./registry/gateways/gateway-service.js";
@@ -35,6 +35,8 @@ export interface Gateway {
   readonly app: Hono<GatewayEnv>;
   /** The database the gateway stores its state in. */
   readonly database: Database;
+  /** The registry's services, callable without HTTP (what the REST API calls). */
+  readonly registry: RegistryServices;
   /**
    * Applies pending migrations (unless `MCPGATEWAY_SKIP_MIGRATIONS`), then listens on
    * `HOST:PORT`; resolves with the URL once the socket is bound.
@@ -78,6 +80,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     mint: async (...args) => (await jwt).mint(...args),
     verify: async (token) => (await jwt).verify(token),
   });
+  const registry: RegistryServices = { tools, resources, prompts, servers, gateways };
   const app = createApp({
     authenticate,
     settings,
@@ -86,7 +89,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       versionInfo: createVersionInfo(startedAt, database.dialect),
       checkReadiness: () => database.ping(),
     },
-    registry: { tools, resources, prompts, servers, gateways },
+    registry,
   });
   let server: ServerType | undefined;
   let prepared: Promise<void> | undefined;
@@ -124,6 +127,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     logger,
     app,
     database,
+    registry,
     prepare,
     async mintToken(subject, expiresInMinutes) {
       return (await jwt).mint(subject, expiresInMinutes === undefined ? {} : { expiresInMinutes });

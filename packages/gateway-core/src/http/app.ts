@@ -18,6 +18,8 @@ import type { ServerService } from "../registry/servers/server-service.js";
 import type { PageLimits } from "../registry/shared/list-query.js";
 import { createToolRoutes } from "../registry/tools/tool-routes.js";
 import type { ToolService } from "../registry/tools/tool-service.js";
+import { DOCS_PAGE } from "./docs-page.js";
+import { createOpenApiDocument } from "./openapi-document.js";
 import { requireAuth } from "./require-auth.js";
 
 /** The registry services the REST API serves. */
@@ -71,7 +73,11 @@ export function createApp({
       );
     }
   });
+  // The docs page is a static shell (no data); it sends the token for everything it loads.
+  app.get("/docs", (c) => c.html(DOCS_PAGE));
   app.use("*", requireAuth(authenticate, settings.AUTH_HEADER_NAME));
+  const openApi = createOpenApiDocument();
+  app.get("/openapi.json", (c) => c.json(openApi));
   app.get("/version", (c) => c.json(health.versionInfo()));
 
   app.use(
