@@ -6,6 +6,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DialectName } from "../../src/db/database-url.js";
 import { countRows } from "../../src/registry/shared/entity-table.js";
 import { describeEachDialect } from "../support/dialect-matrix.js";
+import { closeAllHttpTestServers } from "../upstream/http-test-server.js";
+import { type LegacyTestServer, startLegacySseServer } from "../upstream/legacy-test-servers.js";
 import { createTestGateway, type TestGateway } from "../support/test-gateway.js";
 
 type Json = Record<string, unknown> & { id: string; name: string };
@@ -31,11 +33,16 @@ async function callUpstream(url: string, tool: string): Promise<void> {
 
 let fastTime: string;
 let everything: string;
+let sse: LegacyTestServer;
 beforeAll(async () => {
   fastTime = await startSample("@contextforge/server-fast-time");
   everything = await startSample("@contextforge/server-everything", ["--page-size", "3"]);
+  sse = await startLegacySseServer({ requiredAuthorization: "Bearer upstream-token" });
 });
-afterAll(stopAllProcesses);
+afterAll(async () => {
+  await stopAllProcesses();
+  await closeAllHttpTestServers();
+});
 
 await describeEachDialect("REST API /gateways", (dialect: DialectName) => {
   let t: TestGateway;
@@ -130,6 +137,32 @@ await describeEachDialect("REST API /gateways", (dialect: DialectName) => {
     expect(removed.body).toMatchObject({ toolsAdded: 0, toolsRemoved: 1 });
     const extra = (await listed()).find((tool) => tool.name === "everything-extra-tool");
     expect(extra?.deletedUpstream).toBe(true);
+  });
+
+  it("registers a legacy SSE server with its credentials, and uses them again on refresh", async () => {
+    const name = `Legacy ${dialect}`;
+    const wrong = await t.json("POST", "/gateways", {
+      name,
+      url: sse.url,
+      transport: "SSE",
+      auth_type: "bearer",
+      auth_token: "wrong",
+    });
+    expect(wrong.status).toBe(422);
+    const created = await t.json<Json>("POST", "/gateways", {
+      name,
+      url: sse.url,
+      transport: "SSE",
+      auth_type: "bearer",
+      auth_token: "upstream-token",
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ transport: "SSE", protocolVersion: expect.any(String) });
+    const tools = await t.json<Json[]>("GET", `/tools?gateway_id=${created.body.id}`);
+    expect(tools.body.length).toBeGreaterThan(0);
+    expect(tools.body[0]).toMatchObject({ requestType: "SSE", integrationType: "MCP" });
+    const refreshed = await t.json<Json>("POST", `/gateways/${created.body.id}/tools/refresh`);
+    expect(refreshed.body).toMatchObject({ success: true, toolsAdded: 0, toolsRemoved: 0 });
   });
 
   it("renames, deactivates and deletes a gateway together with what it provides", async () => {
