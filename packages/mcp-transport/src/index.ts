@@ -1,3 +1,5 @@
+export type { BackoffOptions } from "./backoff.js";
+export { buildChildEnvironment, DEFAULT_INHERITED_ENV } from "./child-environment.js";
 export {
   type DecodedLine,
   encodeJsonRpcLine,
@@ -5,3 +7,17 @@ export {
   type JsonRpcLineDecoderOptions,
 } from "./json-rpc-line-decoder.js";
 export { type ChildExit, StdioChild, type StdioChildOptions } from "./stdio-child.js";
+export type { LeasedChild, StdioLease } from "./stdio-lease.js";
+export { StdioLeaseTransport } from "./stdio-lease-transport.js";
+export {
+  type StdioServerSpec,
+  StdioSupervisor,
+  type StdioSupervisorOptions,
+  type SupervisedProcessInfo,
+} from "./stdio-supervisor.js";
+export type { SupervisedProcessState } from "./supervised-process.js";
+export {
+  SupervisorError,
+  type SupervisorErrorCode,
+  type SupervisorErrorOptions,
+} from "./supervisor-error.js";
