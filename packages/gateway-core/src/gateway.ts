@@ -10,10 +10,14 @@ import { type Database, openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrations/migrate.js";
 import { createVersionInfo } from "./health/version-info.js";
 import { createApp, type RegistryServices } from "./http/app.js";
+import { createStreamableHttpEndpoint } from "./mcp/downstream/streamable-http.js";
+import { createMcpRouter } from "./mcp/router.js";
 import { discoverUpstream } from "./mcp/upstream/upstream-discovery.js";
+import { createUpstreamPool } from "./mcp/upstream/upstream-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { createGatewayService } from "./registry/gateways/gateway-service.js";
 import { createPromptService } from "./registry/prompts/prompt-service.js";
+import { createRegistrySnapshotSource } from "./registry/registry-snapshot.js";
 import { createResourceService } from "./registry/resources/resource-service.js";
 import { createServerService } from "./registry/servers/server-service.js";
 import { createToolService } from "./registry/tools/tool-service.js";
@@ -80,8 +84,32 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     mint: async (...args) => (await jwt).mint(...args),
     verify: async (token) => (await jwt).verify(token),
   });
-  const registry: RegistryServices = { tools, resources, prompts, servers, gateways };
+  const snapshots = createRegistrySnapshotSource(database.db, secrets);
+  const pool = createUpstreamPool({
+    defaultTimeoutMs: settings.TOOL_TIMEOUT * 1000,
+    clientInfo: { name: "contextforge-gateway", version: GATEWAY_VERSION },
+  });
+  const registry: RegistryServices = {
+    tools: invalidating(tools, snapshots.invalidate),
+    resources: invalidating(resources, snapshots.invalidate),
+    prompts: invalidating(prompts, snapshots.invalidate),
+    servers: invalidating(servers, snapshots.invalidate),
+    gateways: invalidating(gateways, (method, args) => {
+      snapshots.invalidate();
+      // Sessions with a changed or deleted upstream are closed now rather than left to idle out.
+      if (method !== "create" && method !== "refresh" && typeof args[0] === "string")
+        void pool.invalidate(args[0]);
+    }),
+  };
+  const mcp = createStreamableHttpEndpoint({
+    router: createMcpRouter(snapshots, pool),
+    version: GATEWAY_VERSION,
+    maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES,
+    maxSessions: 10_000,
+    sessionIdleTimeoutMs: 60 * 60 * 1000,
+  });
   const app = createApp({
+    mcp,
     authenticate,
     settings,
     logger,
@@ -146,6 +174,8 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
           if ("closeAllConnections" in current) current.closeAllConnections();
         });
       }
+      await mcp.close();
+      await pool.close();
       await database.close();
     },
   };
@@ -172,4 +202,26 @@ function jwtSettingsFor(settings: Settings, logger: Logger): Settings {
   if (settings.JWT_SECRET_KEY || !settings.JWT_ALGORITHM.startsWith("HS")) return settings;
   logger.warn("JWT_SECRET_KEY is not set: tokens are signed with a random key of this process");
   return { ...settings, JWT_SECRET_KEY: randomBytes(32).toString("base64url") };
+}
+
+const MUTATIONS = new Set(["create", "update", "setEnabled", "delete", "restore", "refresh"]);
+
+/**
+ * `service` with `onChange` called after every mutation resolved (after its transaction
+ * committed), so the MCP path's in-memory snapshot is rebuilt from committed state.
+ */
+function invalidating<S extends object>(service: S, onChange: (method: string, args: unknown[]) => void): S {
+  return new Proxy(service, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== "function" || !MUTATIONS.has(String(property))) return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          onChange(String(property), args);
+        }
+      };
+    },
+  });
 }

@@ -6,6 +6,7 @@ import type { Settings } from "../config/settings.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import { toHttpError } from "../errors/to-http.js";
 import type { HealthDependencies } from "../health/health-dependencies.js";
+import type { StreamableHttpEndpoint } from "../mcp/downstream/streamable-http.js";
 import type { Logger } from "../observability/logger.js";
 import { createGatewayRoutes } from "../registry/gateways/gateway-routes.js";
 import type { GatewayService } from "../registry/gateways/gateway-service.js";
@@ -38,6 +39,8 @@ export interface AppDependencies {
   readonly health: HealthDependencies;
   readonly registry: RegistryServices;
   readonly authenticate: Authenticator;
+  /** The MCP endpoints (`/mcp`, `/servers/{id}/mcp`). */
+  readonly mcp: StreamableHttpEndpoint;
 }
 
 /** The REST API of the registry, mounted at `/v1` and (legacy) at the root. */
@@ -58,6 +61,7 @@ export function createApp({
   health,
   registry,
   authenticate,
+  mcp,
 }: AppDependencies): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>({ strict: false });
   // Liveness and readiness stay open for probes; everything after this line needs a principal.
@@ -92,6 +96,9 @@ export function createApp({
       },
     }),
   );
+
+  app.all("/mcp", (c) => mcp.handle(c, undefined));
+  app.all("/servers/:id/mcp", (c) => mcp.handle(c, c.req.param("id")));
 
   const limits: PageLimits = {
     pageSize: settings.PAGINATION_DEFAULT_PAGE_SIZE,

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DialectName } from "../../src/db/database-url.js";
 import { countRows } from "../../src/registry/shared/entity-table.js";
 import { describeEachDialect } from "../support/dialect-matrix.js";
+import { createTestGateway, type TestGateway } from "../support/test-gateway.js";
 import { closeAllHttpTestServers } from "../upstream/http-test-server.js";
 import { type LegacyTestServer, startLegacySseServer } from "../upstream/legacy-test-servers.js";
-import { createTestGateway, type TestGateway } from "../support/test-gateway.js";
 
 type Json = Record<string, unknown> & { id: string; name: string };
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { CreateMessageResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { type HttpTestServer, readJson, startHttpTestServer } from "./http-test-server.js";
 
@@ -23,9 +24,11 @@ export interface LegacyTestServer {
 export interface LegacyTestServerOptions {
   /** When set, any request without exactly this `Authorization` header gets HTTP 401. */
   readonly requiredAuthorization?: string;
+  /** Adds the tool `ask_llm`, which sends `sampling/createMessage` and returns the answer's text. */
+  readonly withSamplingTool?: boolean;
 }
 
-function createLegacyMcpServer(): McpServer {
+function createLegacyMcpServer(options: LegacyTestServerOptions = {}): McpServer {
   const server = new McpServer(
     { name: "legacy-upstream", version: "1.2.3" },
     { instructions: "A 2025-era test upstream." },
@@ -35,6 +38,19 @@ function createLegacyMcpServer(): McpServer {
     { title: "Echo", description: "Echoes its input", inputSchema: { text: z.string() } },
     async ({ text }) => ({ content: [{ type: "text", text }] }),
   );
+  if (options.withSamplingTool) {
+    server.registerTool("ask_llm", { inputSchema: { prompt: z.string() } }, async ({ prompt }, extra) => {
+      const answer = await extra.sendRequest(
+        {
+          method: "sampling/createMessage",
+          params: { messages: [{ role: "user", content: { type: "text", text: prompt } }], maxTokens: 10 },
+        },
+        CreateMessageResultSchema,
+      );
+      const text = answer.content.type === "text" ? answer.content.text : "(no text)";
+      return { content: [{ type: "text", text: `LLM said: ${text}` }] };
+    });
+  }
   server.registerResource("readme", "doc://readme", { mimeType: "text/plain" }, async (uri) => ({
     contents: [{ uri: uri.href, text: "hello" }],
   }));
@@ -82,7 +98,7 @@ export async function startLegacySseServer(options: LegacyTestServerOptions = {}
           ended++;
           sessions.delete(transport.sessionId);
         });
-        await createLegacyMcpServer().connect(transport);
+        await createLegacyMcpServer(options).connect(transport);
         return;
       }
       const transport = sessions.get(url.searchParams.get("sessionId") ?? "");
@@ -115,7 +131,7 @@ export async function startSessionfulHttpServer(
         else res.writeHead(404).end();
         return;
       }
-      const server = createLegacyMcpServer();
+      const server = createLegacyMcpServer(options);
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: randomUUID,
         onsessioninitialized: (id) => {

@@ -31,8 +31,10 @@ const MAX_DETAIL_LENGTH = 200;
 export interface UpstreamFailureContext {
   /** The redacted upstream URL. */
   readonly url: string;
-  /** The discovery deadline, for the timeout message. */
+  /** The deadline that applied, for the timeout message. */
   readonly timeoutMs: number;
+  /** What did not finish in time, for the timeout message. Default `complete discovery`. */
+  readonly operation?: string;
   /** True when the gateway's own deadline fired: the failure is then a timeout whatever its shape. */
   readonly deadlinePassed: boolean;
   /** Values that must never appear in a message (the header values sent upstream). */
@@ -45,7 +47,7 @@ interface Verdict {
 }
 
 /** The errors of a failure, outermost first, following `cause` (bounded, against cycles). */
-function causeChain(error: unknown): unknown[] {
+export function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
   for (let current = error; current !== undefined && chain.length < 8; ) {
     chain.push(current);
@@ -54,13 +56,15 @@ function causeChain(error: unknown): unknown[] {
   return chain;
 }
 
-function httpStatusOf(error: unknown): number | undefined {
+/** The HTTP status an SDK transport error reports, if any. */
+export function httpStatusOf(error: unknown): number | undefined {
   if (error instanceof SdkHttpError) return error.status;
   if (error instanceof SseError) return error.code;
   return undefined;
 }
 
-function networkCodeOf(error: unknown): string | undefined {
+/** The socket or DNS error code (`ECONNREFUSED`...) an error carries, if any. */
+export function networkCodeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && NETWORK_CODE_SET.has(code)) return code;
   if (error instanceof SseError) return NETWORK_CODE_IN_TEXT.exec(error.message)?.[1];
@@ -107,7 +111,7 @@ export function toUpstreamError(error: unknown, context: UpstreamFailureContext)
     : (chain.map(judge).find((v) => v !== undefined) ?? { code: "protocol", detail: protocolDetail(chain) });
   const message = {
     unreachable: `cannot reach upstream ${url} (${verdict.detail})`,
-    timeout: `upstream ${url} did not complete discovery within ${context.timeoutMs} ms`,
+    timeout: `upstream ${url} did not ${context.operation ?? "complete discovery"} within ${context.timeoutMs} ms`,
     unauthorized: `upstream ${url} rejected the gateway's credentials (${verdict.detail})`,
     protocol: `upstream ${url} did not answer as an MCP server: ${verdict.detail}`,
   }[verdict.code];

@@ -1,4 +1,9 @@
-import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import {
+  Client,
+  type ClientCapabilities,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
 
 /** ContextForge's names for the HTTP transports of an upstream. */
 export type UpstreamHttpTransport = "STREAMABLEHTTP" | "SSE";
@@ -14,6 +19,13 @@ export interface UpstreamConnectionOptions {
   readonly transport: UpstreamHttpTransport;
   readonly headers?: Readonly<Record<string, string>>;
   readonly clientInfo: UpstreamClientInfo;
+  /** Client capabilities to declare (sampling, elicitation, roots). Default none. */
+  readonly capabilities?: ClientCapabilities;
+  /**
+   * Streamable HTTP only: `auto` (default) probes for 2026-07-28 and falls back to the 2025
+   * `initialize` handshake; `legacy` opens a 2025 session directly, skipping the probe.
+   */
+  readonly versionNegotiation?: "auto" | "legacy";
 }
 
 /** An SDK client and its transport, not yet connected; {@link UpstreamConnection.close} ends both. */
@@ -39,9 +51,10 @@ export function openUpstreamConnection(url: URL, options: UpstreamConnectionOpti
     options.transport === "SSE"
       ? new SSEClientTransport(url, { requestInit })
       : new StreamableHTTPClientTransport(url, { requestInit });
+  const mode = options.transport === "SSE" ? "legacy" : (options.versionNegotiation ?? "auto");
   const client = new Client(
     { name: options.clientInfo.name, version: options.clientInfo.version },
-    { versionNegotiation: { mode: options.transport === "SSE" ? "legacy" : "auto" } },
+    { versionNegotiation: { mode }, capabilities: { ...options.capabilities } },
   );
   let closing: Promise<void> | undefined;
   return {

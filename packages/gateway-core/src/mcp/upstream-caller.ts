@@ -1,0 +1,55 @@
+import type { SnapshotUpstream } from "../registry/registry-snapshot.js";
+
+/** What a call to an upstream carries besides its arguments (relays to the downstream caller). */
+export interface CallRelay {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  readonly onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  readonly onServerRequest?: (request: {
+    method: string;
+    params?: Record<string, unknown>;
+  }) => Promise<Record<string, unknown>>;
+  readonly onNotification?: (notification: { method: string; params?: Record<string, unknown> }) => void;
+}
+
+/** An upstream as the session pool addresses it. */
+export interface UpstreamAddress {
+  readonly gatewayId: string;
+  readonly url: string;
+  readonly transport: "STREAMABLEHTTP" | "SSE";
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly revision: number;
+}
+
+/** The part of the upstream session pool the MCP router uses. */
+export interface UpstreamCaller {
+  callTool(
+    endpoint: UpstreamAddress,
+    name: string,
+    args: Record<string, unknown> | undefined,
+    ctx?: CallRelay,
+  ): Promise<Record<string, unknown>>;
+  readResource(endpoint: UpstreamAddress, uri: string, ctx?: CallRelay): Promise<Record<string, unknown>>;
+  getPrompt(
+    endpoint: UpstreamAddress,
+    name: string,
+    args: Record<string, string> | undefined,
+    ctx?: CallRelay,
+  ): Promise<Record<string, unknown>>;
+  complete(
+    endpoint: UpstreamAddress,
+    params: Record<string, unknown>,
+    ctx?: CallRelay,
+  ): Promise<Record<string, unknown>>;
+}
+
+/** The pool's address of a snapshot upstream. */
+export function addressOf(upstream: SnapshotUpstream): UpstreamAddress {
+  return {
+    gatewayId: upstream.gatewayId,
+    url: upstream.url,
+    transport: upstream.transport,
+    ...(upstream.headers ? { headers: upstream.headers } : {}),
+    revision: upstream.revision,
+  };
+}

@@ -1,0 +1,62 @@
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  type Client,
+  type ProgressCallback,
+  type RequestOptions,
+} from "@modelcontextprotocol/client";
+import type { UpstreamCallContext, UpstreamProgress } from "./upstream-call-context.js";
+
+/** The MCP requests the pool forwards. */
+export type ForwardedMethod = "tools/call" | "resources/read" | "prompts/get" | "completion/complete";
+
+/**
+ * Sends one request on a connected client with the call's deadline (reset by progress), abort
+ * signal and progress listener. The result is the upstream's, as the SDK decoded it.
+ *
+ * On a 2026-07-28 connection the client's capabilities travel in each request's `_meta`: a call
+ * whose downstream cannot answer server->client requests declares none, so the upstream does not
+ * answer `input_required` for input nobody can give.
+ */
+export function sendUpstreamRequest(
+  client: Client,
+  method: ForwardedMethod,
+  params: Record<string, unknown>,
+  ctx: UpstreamCallContext,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
+  const options: RequestOptions = { timeout: timeoutMs, resetTimeoutOnProgress: true };
+  if (ctx.signal) options.signal = ctx.signal;
+  if (ctx.onProgress) options.onprogress = relayProgress(ctx.onProgress);
+  const modern = client.getProtocolEra() === "modern";
+  const sent =
+    modern && ctx.onServerRequest === undefined
+      ? { ...params, _meta: { ...(params._meta as object | undefined), [CLIENT_CAPABILITIES_META_KEY]: {} } }
+      : params;
+  return client.request({ method, params: sent }, options) as Promise<Record<string, unknown>>;
+}
+
+/** The SDK reports each `input_required` round it fulfils as progress; the upstream sent none of it. */
+const SYNTHETIC_ROUND = /^Fulfilling input required by '/;
+
+/**
+ * Relays the upstream's progress, dropping what would break the spec's rule that progress
+ * increases: the SDK's synthetic multi-round-trip progress, and (across retry legs, each with its
+ * own progress token) values that do not exceed the last one relayed.
+ */
+function relayProgress(onProgress: (progress: UpstreamProgress) => void): ProgressCallback {
+  let last = Number.NEGATIVE_INFINITY;
+  return (progress) => {
+    if (progress.total === undefined && SYNTHETIC_ROUND.test(progress.message ?? "")) return;
+    if (!(progress.progress > last)) return;
+    last = progress.progress;
+    try {
+      onProgress({
+        progress: progress.progress,
+        ...(progress.total === undefined ? {} : { total: progress.total }),
+        ...(progress.message === undefined ? {} : { message: progress.message }),
+      });
+    } catch {
+      // A failing listener must not fail the call.
+    }
+  };
+}

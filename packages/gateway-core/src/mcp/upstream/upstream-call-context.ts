@@ -1,0 +1,37 @@
+/** A progress notification the upstream sent for a call (its token already stripped). */
+export interface UpstreamProgress {
+  readonly progress: number;
+  readonly total?: number;
+  readonly message?: string;
+}
+
+/** A request the upstream sends back to the client while a call runs (sampling, elicitation, roots). */
+export interface UpstreamServerRequest {
+  readonly method: string;
+  readonly params?: Record<string, unknown>;
+}
+
+/** A notification the upstream sent while a call ran, such as `notifications/message`. */
+export interface UpstreamNotification {
+  readonly method: string;
+  readonly params?: Record<string, unknown>;
+}
+
+/** What one downstream call brings to an upstream request besides its parameters. */
+export interface UpstreamCallContext {
+  /** The downstream cancelled: the upstream request is cancelled (`notifications/cancelled`). */
+  readonly signal?: AbortSignal;
+  /** Deadline of this call, reset by each progress notification. Default: the pool's. */
+  readonly timeoutMs?: number;
+  /** Receives the upstream's progress for this call, in order. */
+  readonly onProgress?: (progress: UpstreamProgress) => void;
+  /**
+   * Answers the requests the upstream sends back while THIS call runs (`sampling/createMessage`,
+   * `elicitation/create`, `roots/list`) on behalf of the downstream that made the call; its result
+   * goes back upstream, a thrown error (with a numeric `code`) goes back as a JSON-RPC error.
+   * Undefined: the upstream gets a JSON-RPC error "method not found".
+   */
+  readonly onServerRequest?: (request: UpstreamServerRequest) => Promise<Record<string, unknown>>;
+  /** Notifications that belong to this call, e.g. `notifications/message` logged while it runs. */
+  readonly onNotification?: (notification: UpstreamNotification) => void;
+}

@@ -1,0 +1,101 @@
+import type {
+  CallToolResult,
+  CompleteResult,
+  GetPromptResult,
+  ReadResourceResult,
+} from "@modelcontextprotocol/client";
+import type { UpstreamCallContext } from "./upstream-call-context.js";
+import type { UpstreamClientInfo } from "./upstream-connection.js";
+import type { UpstreamEndpoint } from "./upstream-endpoint.js";
+import { UpstreamSessionPool } from "./upstream-session-pool.js";
+
+export type {
+  UpstreamCallContext,
+  UpstreamNotification,
+  UpstreamProgress,
+  UpstreamServerRequest,
+} from "./upstream-call-context.js";
+export type { UpstreamEndpoint } from "./upstream-endpoint.js";
+export { UpstreamError, type UpstreamErrorCode } from "./upstream-error.js";
+export { UpstreamRpcError } from "./upstream-rpc-error.js";
+
+/** The upstream's results, untouched: unknown members (`_meta`, `structuredContent`...) included. */
+export type UpstreamCallToolResult = CallToolResult & Record<string, unknown>;
+export type UpstreamReadResourceResult = ReadResourceResult & Record<string, unknown>;
+export type UpstreamGetPromptResult = GetPromptResult & Record<string, unknown>;
+export type UpstreamCompleteResult = CompleteResult & Record<string, unknown>;
+
+/**
+ * Forwards downstream calls to upstream MCP servers over pooled, reused sessions.
+ *
+ * Failures reject with `UpstreamRpcError` (the upstream answered with a JSON-RPC error: relay it),
+ * `UpstreamError` (`unreachable`, `timeout`, `unauthorized`, `protocol`), or, when `ctx.signal`
+ * aborted, the signal's reason. A tool's own failure is a result with `isError: true`.
+ */
+export interface UpstreamPool {
+  callTool(
+    endpoint: UpstreamEndpoint,
+    name: string,
+    args: Record<string, unknown> | undefined,
+    ctx?: UpstreamCallContext,
+  ): Promise<UpstreamCallToolResult>;
+  readResource(
+    endpoint: UpstreamEndpoint,
+    uri: string,
+    ctx?: UpstreamCallContext,
+  ): Promise<UpstreamReadResourceResult>;
+  getPrompt(
+    endpoint: UpstreamEndpoint,
+    name: string,
+    args: Record<string, string> | undefined,
+    ctx?: UpstreamCallContext,
+  ): Promise<UpstreamGetPromptResult>;
+  complete(
+    endpoint: UpstreamEndpoint,
+    params: Record<string, unknown>,
+    ctx?: UpstreamCallContext,
+  ): Promise<UpstreamCompleteResult>;
+  /** Closes pooled sessions of a gateway (it changed or was deleted); its calls in flight fail. */
+  invalidate(gatewayId: string): Promise<void>;
+  /** Number of open upstream sessions (for tests and metrics). */
+  readonly size: number;
+  /** Closes every session; later calls reject. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createUpstreamPool}. */
+export interface UpstreamPoolOptions {
+  /** Per-call deadline when the call sets none; also bounds connecting. */
+  readonly defaultTimeoutMs: number;
+  /** How the gateway introduces itself to upstreams. */
+  readonly clientInfo: UpstreamClientInfo;
+  /** A session unused this long is closed. Default 300000 (5 minutes). */
+  readonly idleTimeoutMs?: number;
+  /**
+   * Sessions per (gateway, revision). Default 1: every call multiplexes over one session. Above 1,
+   * a call takes the least busy session and a new one opens while all are busy.
+   */
+  readonly maxSessionsPerUpstream?: number;
+}
+
+/** Default for {@link UpstreamPoolOptions.idleTimeoutMs}. */
+export const DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS = 300_000;
+
+/**
+ * Creates the pool that forwards `tools/call`, `resources/read`, `prompts/get` and
+ * `completion/complete` to upstreams, opening one session per (gateway, revision) lazily and
+ * reusing it. See {@link UpstreamPool}.
+ *
+ * @throws {RangeError} when an option is out of range.
+ */
+export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS;
+  const maxSessions = options.maxSessionsPerUpstream ?? 1;
+  if (!(options.defaultTimeoutMs > 0 && Number.isFinite(options.defaultTimeoutMs)))
+    throw new RangeError("defaultTimeoutMs must be a positive number");
+  if (!(idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs)))
+    throw new RangeError("idleTimeoutMs must be a positive number");
+  if (!(Number.isSafeInteger(maxSessions) && maxSessions >= 1))
+    throw new RangeError("maxSessionsPerUpstream must be an integer >= 1");
+  return new UpstreamSessionPool({ ...options, idleTimeoutMs, maxSessionsPerUpstream: maxSessions });
+}

@@ -1,0 +1,138 @@
+import { type Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { httpStatusOf } from "./to-upstream-error.js";
+import { UpstreamCallRouter } from "./upstream-call-router.js";
+import {
+  openUpstreamConnection,
+  type UpstreamConnection,
+  type UpstreamConnectionOptions,
+} from "./upstream-connection.js";
+
+/** How to open one pooled upstream session. */
+export interface UpstreamSessionOptions extends UpstreamConnectionOptions {
+  readonly url: URL;
+  readonly revision: number;
+  readonly connectTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  /** Called once, when the session has closed for whatever reason. */
+  readonly onClosed: (session: UpstreamSession) => void;
+}
+
+/**
+ * One SDK client session with an upstream, shared by many concurrent calls. It connects lazily
+ * and once, closes itself after `idleTimeoutMs` without calls, when the transport closes, or when
+ * the upstream reports its session gone (HTTP 404 on a 2025 session); a closed session is never
+ * reused, so the pool reconnects on the next call instead of staying "online but dead".
+ */
+export class UpstreamSession {
+  readonly revision: number;
+  readonly router: UpstreamCallRouter;
+  readonly #connection: UpstreamConnection;
+  readonly #options: UpstreamSessionOptions;
+  readonly #ready: Promise<Client>;
+  #active = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #retiring = false;
+  #closed: Promise<void> | undefined;
+
+  constructor(options: UpstreamSessionOptions) {
+    this.revision = options.revision;
+    this.#options = options;
+    this.router = new UpstreamCallRouter({ soleCallFallback: options.transport === "SSE" });
+    this.#connection = openUpstreamConnection(options.url, options);
+    const { client } = this.#connection;
+    this.router.install(client);
+    client.onclose = () => void this.close();
+    client.onerror = (error) => {
+      if (this.#lostUpstreamSession(error)) void this.close();
+    };
+    this.#ready = this.#connect();
+    this.#ready.catch(() => {});
+  }
+
+  /** False once closing or retired: the pool then opens another session. */
+  get usable(): boolean {
+    return this.#closed === undefined && !this.#retiring;
+  }
+
+  /** True once closing has begun. */
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  /** Calls currently using the session (connecting included). */
+  get load(): number {
+    return this.#active;
+  }
+
+  /** Whether the connection is a 2025-era session with an `Mcp-Session-Id`. */
+  get hasSessionId(): boolean {
+    const { transport } = this.#connection;
+    return transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined;
+  }
+
+  /** Marks a call as using the session; pair with {@link release}. */
+  hold(): void {
+    this.#active++;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+
+  /** Ends a {@link hold}; the last one out arms the idle timer (or closes a retired session). */
+  release(): void {
+    this.#active--;
+    if (this.#active > 0 || this.#closed !== undefined) return;
+    if (this.#retiring) {
+      void this.close();
+      return;
+    }
+    this.#idleTimer = setTimeout(() => void this.close(), this.#options.idleTimeoutMs);
+    this.#idleTimer.unref();
+  }
+
+  /** The connected client; rejects with the connect failure (the session is then closed). */
+  connected(): Promise<Client> {
+    return this.#ready;
+  }
+
+  /** Stops taking calls and closes once the calls in flight are done (the gateway changed). */
+  retire(): void {
+    this.#retiring = true;
+    if (this.#active === 0) void this.close();
+  }
+
+  /** Closes the session now (DELETE for a 2025 session); calls in flight fail. Never throws. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      clearTimeout(this.#idleTimer);
+      this.#options.onClosed(this);
+      await this.#connection.close();
+    })();
+    return this.#closed;
+  }
+
+  async #connect(): Promise<Client> {
+    const { client, transport } = this.#connection;
+    const timeoutMs = this.#options.connectTimeoutMs;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    let onTimeout: (() => void) | undefined;
+    // The legacy SSE transport's start() ignores request timeouts: race it against the deadline.
+    const timedOut = new Promise<never>((_, reject) => {
+      onTimeout = () => reject(deadline.reason);
+      deadline.addEventListener("abort", onTimeout, { once: true });
+    });
+    try {
+      await Promise.race([client.connect(transport, { timeout: timeoutMs, signal: deadline }), timedOut]);
+      return client;
+    } catch (error) {
+      await this.close();
+      throw error;
+    } finally {
+      if (onTimeout) deadline.removeEventListener("abort", onTimeout);
+    }
+  }
+
+  /** HTTP 404 on a 2025 session: the upstream restarted or expired the session. */
+  #lostUpstreamSession(error: unknown): boolean {
+    return this.hasSessionId && httpStatusOf(error) === 404;
+  }
+}
