@@ -28,6 +28,7 @@ interface CliOptions {
   port: number;
   host: string;
   pageSize: number;
+  legacyOnly?: boolean;
 }
 
 const log = (line: string): void => {
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     .option("--port <n>", "HTTP port (0 picks a free one)", positiveInteger(0), 3001)
     .option("--host <address>", "HTTP interface to bind", "127.0.0.1")
     .option("--page-size <n>", "items per list page", positiveInteger(1), DEFAULT_PAGE_SIZE)
+    .option("--legacy-only", "HTTP: serve the 2025 protocol versions only (2026-07-28 requests get -32022)")
     .parse();
   const options = program.opts<CliOptions>();
   const common = { pageSize: options.pageSize, version, log };
@@ -62,7 +64,12 @@ async function main(): Promise<void> {
     close = () => handle.close();
     return;
   }
-  const running = await startHttpServer({ ...common, port: options.port, host: options.host });
+  const running = await startHttpServer({
+    ...common,
+    port: options.port,
+    host: options.host,
+    ...(options.legacyOnly ? { legacyOnly: true } : {}),
+  });
   close = () => running.close();
   process.stderr.write(`${BIN} listening on ${running.url}\n`);
 }

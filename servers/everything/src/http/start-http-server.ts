@@ -29,6 +29,11 @@ export interface HttpServerOptions {
   readonly allowedHosts?: readonly string[];
   /** Receives diagnostic lines. Default: discard. */
   readonly log?: (line: string) => void;
+  /**
+   * Serve the 2025 protocol versions only, answering 2026-07-28 requests with -32022 so clients
+   * fall back: a stand-in for the many upstreams that do not speak 2026 yet.
+   */
+  readonly legacyOnly?: boolean;
 }
 
 /** A running HTTP server; {@link RunningHttpServer.close} stops it. */
@@ -74,8 +79,10 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     else modern.notify.resourceUpdated(change.uri);
   });
   const handle = toNodeHandler({
-    fetch: async (request) =>
-      (await isLegacyRequest(request)) ? legacy.fetch(request) : modern.fetch(request),
+    fetch: async (request) => {
+      if (await isLegacyRequest(request)) return legacy.fetch(request);
+      return options.legacyOnly ? unsupportedVersion(request) : modern.fetch(request);
+    },
   });
   const guards = guardsFor(host, options.allowedHosts);
 
@@ -106,6 +113,36 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       await closed;
     },
   };
+}
+
+const LEGACY_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26"];
+
+/**
+ * How a 2025-only server answers a 2026-07-28 request: HTTP 400 with -32022 and the versions it
+ * supports, so a client falls back to the initialize handshake.
+ */
+async function unsupportedVersion(request: Request): Promise<Response> {
+  let id: unknown = null;
+  let requested: unknown = request.headers.get("mcp-protocol-version");
+  try {
+    const body = (await request.json()) as { id?: unknown; params?: { _meta?: Record<string, unknown> } };
+    id = body.id ?? null;
+    requested = body.params?._meta?.["io.modelcontextprotocol/protocolVersion"] ?? requested;
+  } catch {
+    // Not JSON: answered the same way.
+  }
+  return Response.json(
+    {
+      jsonrpc: "2.0",
+      id,
+      error: {
+        code: -32022,
+        message: "Unsupported protocol version",
+        data: { supported: LEGACY_VERSIONS, requested },
+      },
+    },
+    { status: 400 },
+  );
 }
 
 /** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes-friendly spreading). */
