@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { StdioSupervisor } from "@contextforge/mcp-transport";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { createAuthenticator } from "./auth/authenticate.js";
@@ -10,7 +11,9 @@ import { type Database, openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrations/migrate.js";
 import { createVersionInfo } from "./health/version-info.js";
 import { createApp, type RegistryServices } from "./http/app.js";
+import { createSseEndpoint } from "./mcp/downstream/sse.js";
 import { createStreamableHttpEndpoint } from "./mcp/downstream/streamable-http.js";
+import { createWebSocketEndpoint } from "./mcp/downstream/websocket.js";
 import { createMcpRouter } from "./mcp/router.js";
 import { discoverUpstream } from "./mcp/upstream/upstream-discovery.js";
 import { createUpstreamPool } from "./mcp/upstream/upstream-pool.js";
@@ -50,6 +53,13 @@ export interface Gateway {
   prepare(): Promise<void>;
   /** Mints a bearer token for `subject` (as `mcpgateway token` does). */
   mintToken(subject: string, expiresInMinutes?: number): Promise<string>;
+  /** Open downstream MCP sessions per transport (for metrics and tests). */
+  sessionCounts(): {
+    /** 2025-era sessions on `/mcp` (2026 requests are stateless and hold none). */
+    readonly streamableHttp: number;
+    readonly sse: number;
+    readonly webSocket: number;
+  };
   /** Stops accepting connections and releases every resource; idempotent. */
   stop(): Promise<void>;
 }
@@ -68,12 +78,26 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
   const resources = createResourceService({ db: database.db });
   const prompts = createPromptService({ db: database.db, separator: settings.GATEWAY_TOOL_NAME_SEPARATOR });
   const servers = createServerService({ db: database.db, tools, resources, prompts });
+  // One supervisor runs every stdio upstream (discovery and pooled sessions), under the caps.
+  // A process serves the one session that initialized it, so it stops as soon as it is released
+  // (idle timeout 0); STDIO_IDLE_TIMEOUT is the pooled session's idle time.
+  const supervisor = new StdioSupervisor({
+    maxProcesses: settings.STDIO_MAX_PROCESSES,
+    idleTimeoutMs: 0,
+    onStderr: (text, { serverId }) =>
+      logger.debug({ gatewayId: serverId, stderr: text }, "stdio upstream stderr"),
+  });
+  const stdio = {
+    supervisor,
+    maxProcessesPerServer: settings.STDIO_MAX_PROCESSES_PER_SERVER,
+    idleTimeoutMs: settings.STDIO_IDLE_TIMEOUT * 1000,
+  };
   const gateways = createGatewayService({
     db: database.db,
     secrets,
     separator: settings.GATEWAY_TOOL_NAME_SEPARATOR,
     maskedValue: settings.MASKED_AUTH_VALUE,
-    discover: discoverUpstream,
+    discover: (target) => discoverUpstream(target, stdio),
     discoveryTimeoutMs: settings.HEALTH_CHECK_TIMEOUT * 1000,
     clientVersion: GATEWAY_VERSION,
   });
@@ -88,6 +112,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
   const pool = createUpstreamPool({
     defaultTimeoutMs: settings.TOOL_TIMEOUT * 1000,
     clientInfo: { name: "contextforge-gateway", version: GATEWAY_VERSION },
+    stdio,
   });
   const registry: RegistryServices = {
     tools: invalidating(tools, snapshots.invalidate),
@@ -101,15 +126,32 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
         void pool.invalidate(args[0]);
     }),
   };
+  const router = createMcpRouter(snapshots, pool);
   const mcp = createStreamableHttpEndpoint({
-    router: createMcpRouter(snapshots, pool),
+    router,
     version: GATEWAY_VERSION,
     maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES,
     maxSessions: 10_000,
     sessionIdleTimeoutMs: 60 * 60 * 1000,
   });
+  const sse = createSseEndpoint({
+    router,
+    version: GATEWAY_VERSION,
+    keepaliveIntervalMs: settings.SSE_KEEPALIVE_INTERVAL * 1000,
+    rootPath: settings.APP_ROOT_PATH,
+  });
+  const webSocket = createWebSocketEndpoint({
+    router,
+    version: GATEWAY_VERSION,
+    authenticate,
+    authHeaderName: settings.AUTH_HEADER_NAME,
+    maxFrameBytes: settings.MAX_REQUEST_BODY_BYTES,
+    logger,
+  });
   const app = createApp({
     mcp,
+    sse,
+    webSocket,
     authenticate,
     settings,
     logger,
@@ -137,7 +179,13 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
 
   const listen = (): Promise<{ url: string }> =>
     new Promise((resolve, reject) => {
-      const instance = serve({ fetch: app.fetch, hostname: settings.HOST, port: settings.PORT }, (info) => {
+      const options = {
+        fetch: app.fetch,
+        hostname: settings.HOST,
+        port: settings.PORT,
+        websocket: { server: webSocket.server },
+      };
+      const instance = serve(options, (info) => {
         instance.off("error", reject);
         const { address, port } = info as AddressInfo;
         const host = address.includes(":") ? `[${address}]` : address;
@@ -165,9 +213,14 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       await prepare();
       return listen();
     },
+    sessionCounts() {
+      return { streamableHttp: mcp.sessions.size, sse: sse.size, webSocket: webSocket.size };
+    },
     async stop() {
       const current = server;
       server = undefined;
+      // Long-lived streams and upgraded sockets would keep the HTTP server from closing.
+      await Promise.allSettled([sse.close(), webSocket.close()]);
       if (current) {
         await new Promise<void>((resolve, reject) => {
           current.close((error) => (error ? reject(error) : resolve()));
@@ -176,6 +229,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       }
       await mcp.close();
       await pool.close();
+      await supervisor.close();
       await database.close();
     },
   };

@@ -54,8 +54,11 @@ describe("OpenAPI document", () => {
     const gatewayBody = document.paths["/gateways"]?.post?.requestBody.content["application/json"]
       ?.schema as {
       required: string[];
+      properties: Record<string, unknown>;
     };
-    expect(gatewayBody.required).toEqual(expect.arrayContaining(["name", "url"]));
+    // url is required for the HTTP transports only: a STDIO gateway has a command instead.
+    expect(gatewayBody.required).toEqual(expect.arrayContaining(["name"]));
+    expect(Object.keys(gatewayBody.properties)).toEqual(expect.arrayContaining(["url", "command", "env"]));
   });
 
   it("serves the interactive page at /docs without data", async () => {

@@ -65,6 +65,7 @@ describe("loadSettings", () => {
       CORS_ENABLED: true,
       ALLOWED_ORIGINS: [],
       MAX_REQUEST_BODY_BYTES: 5_242_880,
+      SSE_KEEPALIVE_INTERVAL: 30,
       PAGINATION_DEFAULT_PAGE_SIZE: 50,
       PAGINATION_MAX_PAGE_SIZE: 500,
       MASKED_AUTH_VALUE: "*****",
@@ -79,6 +80,9 @@ describe("loadSettings", () => {
       HEALTH_CHECK_TIMEOUT: 10,
       UNHEALTHY_THRESHOLD: 3,
       SKIP_SSL_VERIFY: false,
+      STDIO_MAX_PROCESSES: 64,
+      STDIO_MAX_PROCESSES_PER_SERVER: 4,
+      STDIO_IDLE_TIMEOUT: 300,
     });
   });
 

@@ -174,6 +174,11 @@ const api = {
     .describe(
       "Largest request body accepted, in bytes (5 MiB); larger ones get 413. No ContextForge equivalent.",
     ),
+  SSE_KEEPALIVE_INTERVAL: envInteger(1)
+    .default(30)
+    .describe(
+      "Seconds between keep-alive comments on the legacy HTTP+SSE stream (`/sse`), so proxies keep it open.",
+    ),
   PAGINATION_DEFAULT_PAGE_SIZE: envInteger(1)
     .default(50)
     .describe("Items per page when a list request names none."),
@@ -215,6 +220,17 @@ const upstreams = {
   SKIP_SSL_VERIFY: envBoolean
     .default(false)
     .describe("Do not verify upstream TLS certificates (testing only: it allows interception)."),
+  STDIO_MAX_PROCESSES: envInteger(1)
+    .default(64)
+    .describe("stdio upstream processes the gateway runs at once, over all stdio gateways."),
+  STDIO_MAX_PROCESSES_PER_SERVER: envInteger(1)
+    .default(4)
+    .describe("Processes of one stdio gateway at once (its shared process plus discovery runs)."),
+  STDIO_IDLE_TIMEOUT: envInteger(1)
+    .default(300)
+    .describe(
+      "Seconds a stdio upstream process may sit unused before it is stopped (restarted on next use).",
+    ),
 };
 
 const GROUPS = [

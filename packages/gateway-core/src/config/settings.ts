@@ -104,6 +104,8 @@ export interface Settings {
   readonly ALLOWED_ORIGINS: readonly string[];
   /** `MAX_REQUEST_BODY_BYTES`: largest request body accepted, default 5 MiB. */
   readonly MAX_REQUEST_BODY_BYTES: number;
+  /** `SSE_KEEPALIVE_INTERVAL`: seconds between keep-alive comments on `/sse` streams, default 30. */
+  readonly SSE_KEEPALIVE_INTERVAL: number;
   /** `PAGINATION_DEFAULT_PAGE_SIZE`, default 50. */
   readonly PAGINATION_DEFAULT_PAGE_SIZE: number;
   /** `PAGINATION_MAX_PAGE_SIZE`, default 500. */
@@ -136,4 +138,10 @@ export interface Settings {
   readonly UNHEALTHY_THRESHOLD: number;
   /** `SKIP_SSL_VERIFY`: do not verify upstream TLS certificates. */
   readonly SKIP_SSL_VERIFY: boolean;
+  /** `STDIO_MAX_PROCESSES`: stdio upstream processes at once, over all gateways, default 64. */
+  readonly STDIO_MAX_PROCESSES: number;
+  /** `STDIO_MAX_PROCESSES_PER_SERVER`: processes of one stdio gateway at once, default 4. */
+  readonly STDIO_MAX_PROCESSES_PER_SERVER: number;
+  /** `STDIO_IDLE_TIMEOUT`: seconds an unused stdio upstream process lives, default 300. */
+  readonly STDIO_IDLE_TIMEOUT: number;
 }

@@ -37,6 +37,14 @@ export interface GatewaysTable extends CommonColumns {
   last_error: string | null;
   consecutive_failures: number;
   refresh_interval_seconds: number | null;
+  /** stdio gateways: the command to run (null for HTTP gateways). */
+  command: string | null;
+  /** stdio gateways: JSON array of arguments. */
+  args: string | null;
+  /** stdio gateways: SecretBox-sealed JSON object of environment variables. */
+  env: string | null;
+  /** stdio gateways: working directory. */
+  cwd: string | null;
 }
 
 export interface ToolsTable extends CommonColumns {
@@ -104,6 +112,7 @@ export interface ServersTable extends CommonColumns {
   id: string;
   name: string;
   icon: string | null;
+  expose_original_names: DbBoolean;
 }
 
 export interface MetricsTable {

@@ -6,7 +6,9 @@ import type { Settings } from "../config/settings.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import { toHttpError } from "../errors/to-http.js";
 import type { HealthDependencies } from "../health/health-dependencies.js";
+import type { SseEndpoint } from "../mcp/downstream/sse.js";
 import type { StreamableHttpEndpoint } from "../mcp/downstream/streamable-http.js";
+import type { WebSocketEndpoint } from "../mcp/downstream/websocket.js";
 import type { Logger } from "../observability/logger.js";
 import { createGatewayRoutes } from "../registry/gateways/gateway-routes.js";
 import type { GatewayService } from "../registry/gateways/gateway-service.js";
@@ -21,6 +23,7 @@ import { createToolRoutes } from "../registry/tools/tool-routes.js";
 import type { ToolService } from "../registry/tools/tool-service.js";
 import { DOCS_PAGE } from "./docs-page.js";
 import { createOpenApiDocument } from "./openapi-document.js";
+import { originGuard } from "./origin-guard.js";
 import { requireAuth } from "./require-auth.js";
 
 /** The registry services the REST API serves. */
@@ -41,6 +44,10 @@ export interface AppDependencies {
   readonly authenticate: Authenticator;
   /** The MCP endpoints (`/mcp`, `/servers/{id}/mcp`). */
   readonly mcp: StreamableHttpEndpoint;
+  /** The legacy HTTP+SSE endpoints (`/sse`, `/message` and their `/servers/{id}` forms). */
+  readonly sse: SseEndpoint;
+  /** The WebSocket endpoints (`/ws`, `/servers/{id}/ws`). */
+  readonly webSocket: WebSocketEndpoint;
 }
 
 /** The REST API of the registry, mounted at `/v1` and (legacy) at the root. */
@@ -62,6 +69,8 @@ export function createApp({
   registry,
   authenticate,
   mcp,
+  sse,
+  webSocket,
 }: AppDependencies): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>({ strict: false });
   // Liveness and readiness stay open for probes; everything after this line needs a principal.
@@ -77,8 +86,13 @@ export function createApp({
       );
     }
   });
+  app.use("*", originGuard(settings.HOST, settings.ALLOWED_ORIGINS));
   // The docs page is a static shell (no data); it sends the token for everything it loads.
   app.get("/docs", (c) => c.html(DOCS_PAGE));
+  // WebSocket clients often cannot send headers: these routes authenticate themselves (header,
+  // `token` query parameter or subprotocol) before accepting the upgrade.
+  app.get("/ws", (c, next) => webSocket.handle(c, next, undefined));
+  app.get("/servers/:id/ws", (c, next) => webSocket.handle(c, next, c.req.param("id")));
   app.use("*", requireAuth(authenticate, settings.AUTH_HEADER_NAME));
   const openApi = createOpenApiDocument();
   app.get("/openapi.json", (c) => c.json(openApi));
@@ -99,6 +113,10 @@ export function createApp({
 
   app.all("/mcp", (c) => mcp.handle(c, undefined));
   app.all("/servers/:id/mcp", (c) => mcp.handle(c, c.req.param("id")));
+  app.get("/sse", (c) => sse.open(c, undefined));
+  app.post("/message", (c) => sse.post(c, undefined));
+  app.get("/servers/:id/sse", (c) => sse.open(c, c.req.param("id")));
+  app.post("/servers/:id/message", (c) => sse.post(c, c.req.param("id")));
 
   const limits: PageLimits = {
     pageSize: settings.PAGINATION_DEFAULT_PAGE_SIZE,

@@ -59,13 +59,27 @@ const invocable = (tool: SnapshotTool): boolean => tool.upstream !== undefined;
  */
 async function relayed<T>(call: Promise<T>): Promise<T> {
   try {
-    return await call;
+    return withoutHopMeta(await call);
   } catch (error) {
     if (error instanceof UpstreamRpcError) throw new ProtocolError(error.code, error.message, error.data);
     if (error instanceof UpstreamError)
       throw new ProtocolError(-32603, error.message, { upstream: error.code });
     throw error;
   }
+}
+
+/**
+ * `io.modelcontextprotocol/*` members of a result's `_meta` describe one hop (the upstream's
+ * serverInfo, its protocol version): they are not passed on; the gateway's SDK server adds its own.
+ */
+function withoutHopMeta<T>(result: T): T {
+  const meta = (result as { _meta?: Record<string, unknown> } | null)?._meta;
+  if (!meta || typeof meta !== "object") return result;
+  const kept = Object.fromEntries(
+    Object.entries(meta).filter(([key]) => !key.startsWith("io.modelcontextprotocol/")),
+  );
+  const { _meta: _dropped, ...rest } = result as Record<string, unknown>;
+  return (Object.keys(kept).length > 0 ? { ...rest, _meta: kept } : rest) as T;
 }
 
 /** Creates the router. */

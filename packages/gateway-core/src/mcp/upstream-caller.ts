@@ -12,12 +12,27 @@ export interface CallRelay {
   readonly onNotification?: (notification: { method: string; params?: Record<string, unknown> }) => void;
 }
 
-/** An upstream as the session pool addresses it. */
-export interface UpstreamAddress {
+/** An upstream as the session pool addresses it: over HTTP, or a stdio command it runs. */
+export type UpstreamAddress = HttpUpstreamAddress | StdioUpstreamAddress;
+
+/** An upstream over streamable HTTP or SSE. */
+export interface HttpUpstreamAddress {
   readonly gatewayId: string;
   readonly url: string;
   readonly transport: "STREAMABLEHTTP" | "SSE";
   readonly headers?: Readonly<Record<string, string>>;
+  readonly revision: number;
+}
+
+/** A stdio upstream; `url` (`stdio://<slug>`) only names it in messages. */
+export interface StdioUpstreamAddress {
+  readonly gatewayId: string;
+  readonly url: string;
+  readonly transport: "STDIO";
+  readonly command: string;
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
   readonly revision: number;
 }
 
@@ -45,6 +60,20 @@ export interface UpstreamCaller {
 
 /** The pool's address of a snapshot upstream. */
 export function addressOf(upstream: SnapshotUpstream): UpstreamAddress {
+  if (upstream.transport === "STDIO") {
+    // A STDIO row without a command is refused at registration; an empty one fails to start.
+    const stdio = upstream.stdio ?? { command: "", args: [], env: {}, cwd: undefined };
+    return {
+      gatewayId: upstream.gatewayId,
+      url: upstream.url,
+      transport: "STDIO",
+      command: stdio.command,
+      args: stdio.args,
+      env: stdio.env,
+      ...(stdio.cwd === undefined ? {} : { cwd: stdio.cwd }),
+      revision: upstream.revision,
+    };
+  }
   return {
     gatewayId: upstream.gatewayId,
     url: upstream.url,

@@ -7,12 +7,23 @@ import { fromJson } from "./shared/row-values.js";
 export interface SnapshotUpstream {
   readonly gatewayId: string;
   readonly slug: string;
+  /** For STDIO, a readable name (`stdio://<slug>`) used in messages only. */
   readonly url: string;
-  readonly transport: "STREAMABLEHTTP" | "SSE";
+  readonly transport: "STREAMABLEHTTP" | "SSE" | "STDIO";
   /** Decrypted credentials for the upstream (never leave the process). */
   readonly headers: Readonly<Record<string, string>> | undefined;
+  /** STDIO: how to start the server, its environment decrypted (never leaves the process). */
+  readonly stdio: SnapshotStdioCommand | undefined;
   /** The gateway row's version: a change means new upstream sessions. */
   readonly revision: number;
+}
+
+/** How the gateway starts a stdio upstream. */
+export interface SnapshotStdioCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string | undefined;
 }
 
 /** A tool as MCP clients see it. */
@@ -61,6 +72,8 @@ export interface SnapshotPrompt {
 export interface SnapshotServer {
   readonly id: string;
   readonly name: string;
+  /** Tools and prompts are exposed under their upstream names (the names below already are). */
+  readonly exposeOriginalNames: boolean;
   readonly tools: readonly SnapshotTool[];
   readonly resources: readonly SnapshotResource[];
   readonly prompts: readonly SnapshotPrompt[];
@@ -122,8 +135,17 @@ async function buildSnapshot(
       gatewayId: g.id,
       slug: g.slug,
       url: g.url,
-      transport: g.transport === "SSE" ? "SSE" : "STREAMABLEHTTP",
+      transport: g.transport === "SSE" || g.transport === "STDIO" ? g.transport : "STREAMABLEHTTP",
       headers: g.auth_value ? (JSON.parse(secrets.open(g.auth_value)) as Record<string, string>) : undefined,
+      stdio:
+        g.transport === "STDIO" && g.command
+          ? {
+              command: g.command,
+              args: fromJson<string[]>(g.args, []),
+              env: g.env ? (JSON.parse(secrets.open(g.env)) as Record<string, string>) : {},
+              cwd: g.cwd ?? undefined,
+            }
+          : undefined,
       revision: g.version,
     });
   }
@@ -185,17 +207,28 @@ async function buildSnapshot(
   };
   const serverMap = new Map<string, SnapshotServer>();
   for (const s of servers) {
+    const original = s.expose_original_names === true || s.expose_original_names === 1;
+    const tools = pick(allTools, serverTools, "tool_id", s.id);
+    const prompts = pick(allPrompts, serverPrompts, "prompt_id", s.id);
     serverMap.set(s.id, {
       id: s.id,
       name: s.name,
-      tools: pick(allTools, serverTools, "tool_id", s.id),
+      exposeOriginalNames: original,
+      tools: original ? tools.map((t) => ({ ...t, name: t.originalName })) : tools,
       resources: pick(allResources, serverResources, "resource_id", s.id),
-      prompts: pick(allPrompts, serverPrompts, "prompt_id", s.id),
+      prompts: original ? prompts.map((p) => ({ ...p, name: p.originalName })) : prompts,
     });
   }
   return {
     generation,
-    all: { id: "", name: "all", tools: allTools, resources: allResources, prompts: allPrompts },
+    all: {
+      id: "",
+      name: "all",
+      exposeOriginalNames: false,
+      tools: allTools,
+      resources: allResources,
+      prompts: allPrompts,
+    },
     servers: serverMap,
   };
 }

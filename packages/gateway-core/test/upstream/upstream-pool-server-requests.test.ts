@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   createUpstreamPool,
   type UpstreamCallContext,
-  type UpstreamEndpoint,
+  type UpstreamHttpEndpoint,
   type UpstreamNotification,
   type UpstreamPool,
   type UpstreamServerRequest,
@@ -24,7 +24,7 @@ function newPool(): UpstreamPool {
   return pool;
 }
 
-function endpoint(url: string, extra: Partial<UpstreamEndpoint> = {}): UpstreamEndpoint {
+function endpoint(url: string, extra: Partial<UpstreamHttpEndpoint> = {}): UpstreamHttpEndpoint {
   return { gatewayId: "gw-1", url, transport: "STREAMABLEHTTP", revision: 1, ...extra };
 }
 

@@ -2,8 +2,8 @@ import { stopAllProcesses } from "@contextforge/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createUpstreamPool,
-  type UpstreamEndpoint,
   UpstreamError,
+  type UpstreamHttpEndpoint,
   type UpstreamPool,
   UpstreamRpcError,
 } from "../../src/mcp/upstream/upstream-pool.js";
@@ -25,7 +25,7 @@ function newPool(options: { idleTimeoutMs?: number; defaultTimeoutMs?: number } 
   return pool;
 }
 
-function endpoint(url: string, extra: Partial<UpstreamEndpoint> = {}): UpstreamEndpoint {
+function endpoint(url: string, extra: Partial<UpstreamHttpEndpoint> = {}): UpstreamHttpEndpoint {
   return { gatewayId: "gw-1", url, transport: "STREAMABLEHTTP", revision: 1, ...extra };
 }
 

@@ -1,6 +1,8 @@
 import type { Migration } from "kysely/migration";
 import type { DialectName } from "../database-url.js";
 import { registryMigration } from "./2026-11-28-0001-registry.js";
+import { stdioGatewaysMigration } from "./2026-11-28-0002-stdio-gateways.js";
+import { serverOriginalNamesMigration } from "./2026-11-28-0003-server-original-names.js";
 import { columnTypes } from "./column-types.js";
 
 /**
@@ -11,5 +13,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   const types = columnTypes(dialect);
   return {
     "2026-11-28-0001-registry": registryMigration(types),
+    "2026-11-28-0002-stdio-gateways": stdioGatewaysMigration(types, dialect),
+    "2026-11-28-0003-server-original-names": serverOriginalNamesMigration,
   };
 }

@@ -1,6 +1,7 @@
 import {
   Client,
   type ClientCapabilities,
+  type ConnectOptions,
   SSEClientTransport,
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
@@ -31,7 +32,10 @@ export interface UpstreamConnectionOptions {
 /** An SDK client and its transport, not yet connected; {@link UpstreamConnection.close} ends both. */
 export interface UpstreamConnection {
   readonly client: Client;
-  readonly transport: StreamableHTTPClientTransport | SSEClientTransport;
+  /** Opens the transport (for stdio: leases a process first) and runs the MCP handshake. */
+  connect(options: ConnectOptions): Promise<void>;
+  /** Whether the connection is a 2025-era streamable HTTP session with an `Mcp-Session-Id`. */
+  readonly hasSessionId: boolean;
   /** Ends the upstream session (DELETE when sessionful) and closes the transport. Never throws. */
   close(): Promise<void>;
 }
@@ -59,7 +63,10 @@ export function openUpstreamConnection(url: URL, options: UpstreamConnectionOpti
   let closing: Promise<void> | undefined;
   return {
     client,
-    transport,
+    connect: (connectOptions) => client.connect(transport, connectOptions),
+    get hasSessionId(): boolean {
+      return transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined;
+    },
     close() {
       closing ??= closeConnection(client, transport);
       return closing;

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { StdioSupervisor } from "@contextforge/mcp-transport";
 import { type Client, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/client";
 import { checkUpstreamTarget } from "./check-upstream-target.js";
 import { DiscoveryDeadline } from "./discovery-deadline.js";
@@ -14,9 +16,15 @@ import type { DiscoveredUpstream } from "./upstream-catalog.js";
 import {
   openUpstreamConnection,
   type UpstreamClientInfo,
+  type UpstreamConnection,
   type UpstreamHttpTransport,
 } from "./upstream-connection.js";
 import { UpstreamError } from "./upstream-error.js";
+import {
+  openStdioUpstreamConnection,
+  type UpstreamStdioCommand,
+  type UpstreamStdioOptions,
+} from "./upstream-stdio-connection.js";
 
 export type {
   DiscoveredUpstream,
@@ -32,6 +40,7 @@ export type {
 } from "./upstream-catalog.js";
 export type { UpstreamClientInfo, UpstreamHttpTransport } from "./upstream-connection.js";
 export { UpstreamError, type UpstreamErrorCode } from "./upstream-error.js";
+export type { UpstreamStdioCommand, UpstreamStdioOptions } from "./upstream-stdio-connection.js";
 
 /** The whole-discovery deadline used when the target sets none. */
 export const DEFAULT_DISCOVERY_TIMEOUT_MS = 15_000;
@@ -39,12 +48,28 @@ export const DEFAULT_DISCOVERY_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_PAGES_PER_LIST = 1_000;
 const DEFAULT_CLIENT_INFO: UpstreamClientInfo = { name: "contextforge-gateway", version: "0.0.0" };
 
-/** An upstream MCP server reachable over HTTP, as registered by a user. */
-export interface UpstreamTarget {
+/** An upstream MCP server as registered by a user: over HTTP, or a stdio command. */
+export type UpstreamTarget = UpstreamHttpTarget | UpstreamStdioTarget;
+
+/** An upstream MCP server reachable over HTTP. */
+export interface UpstreamHttpTarget extends UpstreamDiscoveryOptions {
   readonly url: string;
   readonly transport: UpstreamHttpTransport;
   /** Sent on every request, e.g. `Authorization` (already decrypted). Never logged or echoed. */
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A stdio MCP server: discovery runs it in a process of its own, stopped right after. */
+export interface UpstreamStdioTarget extends UpstreamDiscoveryOptions, UpstreamStdioCommand {
+  readonly transport: "STDIO";
+  /** Names the server in messages, e.g. `stdio://<slug>`. Default `stdio://<command>`. */
+  readonly url?: string;
+  /** The supervisor's server id (backoff, per-server cap): the gateway id. Default: the url. */
+  readonly serverId?: string;
+}
+
+/** What every discovery accepts. */
+export interface UpstreamDiscoveryOptions {
   /** Deadline for the whole discovery (connect, every page of every list). Default 15000. */
   readonly timeoutMs?: number;
   /** Aborting it ends discovery; the promise then rejects with the signal's reason. */
@@ -59,42 +84,66 @@ export interface UpstreamTarget {
  * Connects to an upstream MCP server, in the newest protocol version it supports, and lists
  * everything it offers: all pages of tools, resources, resource templates and prompts, each only
  * when the server declares the capability. The connection is always closed afterwards, the
- * session ended (HTTP DELETE) when the upstream is sessionful.
+ * session ended (HTTP DELETE) when the upstream is sessionful. A stdio target runs in a process
+ * of its own (key `discover:<uuid>`), leased from `stdio.supervisor` (or a private supervisor)
+ * and released at the end.
  *
  * @throws {UpstreamError} `unreachable`, `timeout`, `unauthorized` or `protocol`; its message names
  *   the redacted URL and its `cause` is the original failure. When `target.signal` aborts, rejects
  *   with the signal's reason instead.
  */
-export async function discoverUpstream(target: UpstreamTarget): Promise<DiscoveredUpstream> {
-  const { endpoint, safeUrl } = checkUpstreamTarget(target.url, target.headers);
+export async function discoverUpstream(
+  target: UpstreamTarget,
+  stdio: UpstreamStdioOptions = {},
+): Promise<DiscoveredUpstream> {
   const timeoutMs = target.timeoutMs ?? DEFAULT_DISCOVERY_TIMEOUT_MS;
   if (!(timeoutMs > 0 && Number.isFinite(timeoutMs)))
     throw new RangeError("timeoutMs must be a positive number");
-  target.signal?.throwIfAborted();
-  const deadline = new DiscoveryDeadline(timeoutMs, target.signal);
-  const connection = openUpstreamConnection(endpoint, {
-    transport: target.transport,
-    clientInfo: target.clientInfo ?? DEFAULT_CLIENT_INFO,
-    ...(target.headers ? { headers: target.headers } : {}),
-  });
-  const maxPages = target.maxPagesPerList ?? DEFAULT_MAX_PAGES_PER_LIST;
-  try {
-    const session = (async () => {
-      await connection.client.connect(connection.transport, requestOptions(deadline));
-      return listCatalog(connection.client, deadline, safeUrl, maxPages);
-    })();
-    return await deadline.race(session);
-  } catch (error) {
-    if (deadline.abortedByCaller) throw target.signal?.reason ?? error;
-    throw toUpstreamError(error, {
-      url: safeUrl,
-      timeoutMs,
-      deadlinePassed: deadline.passed,
-      secrets: Object.values(target.headers ?? {}),
+  const clientInfo = target.clientInfo ?? DEFAULT_CLIENT_INFO;
+  let safeUrl: string;
+  let connection: UpstreamConnection;
+  let ownSupervisor: StdioSupervisor | undefined;
+  if (target.transport === "STDIO") {
+    safeUrl = target.url ?? `stdio://${target.command}`;
+    // Without the gateway's supervisor, a private one that stops the process on release.
+    const supervisor = stdio.supervisor ?? new StdioSupervisor({ idleTimeoutMs: 0 });
+    if (supervisor !== stdio.supervisor) ownSupervisor = supervisor;
+    connection = openStdioUpstreamConnection(target, {
+      supervisor,
+      serverId: target.serverId ?? safeUrl,
+      key: `discover:${randomUUID()}`,
+      label: safeUrl,
+      clientInfo,
+      ...(stdio.maxProcessesPerServer ? { maxProcessesPerServer: stdio.maxProcessesPerServer } : {}),
     });
+  } else {
+    const checked = checkUpstreamTarget(target.url, target.headers);
+    safeUrl = checked.safeUrl;
+    connection = openUpstreamConnection(checked.endpoint, {
+      transport: target.transport,
+      clientInfo,
+      ...(target.headers ? { headers: target.headers } : {}),
+    });
+  }
+  const secrets = Object.values((target.transport === "STDIO" ? target.env : target.headers) ?? {});
+  const maxPages = target.maxPagesPerList ?? DEFAULT_MAX_PAGES_PER_LIST;
+  let deadline: DiscoveryDeadline | undefined;
+  try {
+    target.signal?.throwIfAborted();
+    const running = new DiscoveryDeadline(timeoutMs, target.signal);
+    deadline = running;
+    const session = (async () => {
+      await connection.connect(requestOptions(running));
+      return listCatalog(connection.client, running, safeUrl, maxPages);
+    })();
+    return await running.race(session);
+  } catch (error) {
+    if (deadline === undefined || deadline.abortedByCaller) throw target.signal?.reason ?? error;
+    throw toUpstreamError(error, { url: safeUrl, timeoutMs, deadlinePassed: deadline.passed, secrets });
   } finally {
-    deadline.dispose();
+    deadline?.dispose();
     await connection.close();
+    await ownSupervisor?.close();
   }
 }
 

@@ -8,6 +8,7 @@ import type { UpstreamCallContext } from "./upstream-call-context.js";
 import type { UpstreamClientInfo } from "./upstream-connection.js";
 import type { UpstreamEndpoint } from "./upstream-endpoint.js";
 import { UpstreamSessionPool } from "./upstream-session-pool.js";
+import type { UpstreamStdioOptions } from "./upstream-stdio-connection.js";
 
 export type {
   UpstreamCallContext,
@@ -15,9 +16,10 @@ export type {
   UpstreamProgress,
   UpstreamServerRequest,
 } from "./upstream-call-context.js";
-export type { UpstreamEndpoint } from "./upstream-endpoint.js";
+export type { UpstreamEndpoint, UpstreamHttpEndpoint, UpstreamStdioEndpoint } from "./upstream-endpoint.js";
 export { UpstreamError, type UpstreamErrorCode } from "./upstream-error.js";
 export { UpstreamRpcError } from "./upstream-rpc-error.js";
+export type { UpstreamStdioCommand, UpstreamStdioOptions } from "./upstream-stdio-connection.js";
 
 /** The upstream's results, untouched: unknown members (`_meta`, `structuredContent`...) included. */
 export type UpstreamCallToolResult = CallToolResult & Record<string, unknown>;
@@ -76,6 +78,12 @@ export interface UpstreamPoolOptions {
    * a call takes the least busy session and a new one opens while all are busy.
    */
   readonly maxSessionsPerUpstream?: number;
+  /**
+   * stdio upstreams: the supervisor that runs them (the caller closes it; without one the pool
+   * makes its own, closed by {@link UpstreamPool.close}), the per-server cap, and the idle time
+   * after which a stdio session and its process stop.
+   */
+  readonly stdio?: UpstreamStdioOptions;
 }
 
 /** Default for {@link UpstreamPoolOptions.idleTimeoutMs}. */
@@ -97,5 +105,13 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     throw new RangeError("idleTimeoutMs must be a positive number");
   if (!(Number.isSafeInteger(maxSessions) && maxSessions >= 1))
     throw new RangeError("maxSessionsPerUpstream must be an integer >= 1");
-  return new UpstreamSessionPool({ ...options, idleTimeoutMs, maxSessionsPerUpstream: maxSessions });
+  const stdioIdle = options.stdio?.idleTimeoutMs;
+  if (stdioIdle !== undefined && !(stdioIdle > 0 && Number.isFinite(stdioIdle)))
+    throw new RangeError("stdio.idleTimeoutMs must be a positive number");
+  return new UpstreamSessionPool({
+    ...options,
+    idleTimeoutMs,
+    maxSessionsPerUpstream: maxSessions,
+    stdio: options.stdio ?? {},
+  });
 }

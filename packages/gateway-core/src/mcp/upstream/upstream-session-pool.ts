@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
+import { StdioSupervisor } from "@contextforge/mcp-transport";
 import { checkUpstreamTarget } from "./check-upstream-target.js";
 import { type ForwardedMethod, sendUpstreamRequest } from "./send-upstream-request.js";
 import type { UpstreamCallContext } from "./upstream-call-context.js";
 import { judgeCallFailure } from "./upstream-call-failure.js";
+import { openUpstreamConnection, type UpstreamConnection } from "./upstream-connection.js";
 import type { UpstreamEndpoint } from "./upstream-endpoint.js";
 import type {
   UpstreamCallToolResult,
@@ -12,17 +15,25 @@ import type {
   UpstreamReadResourceResult,
 } from "./upstream-pool.js";
 import { UpstreamSession } from "./upstream-session.js";
+import { openStdioUpstreamConnection, type UpstreamStdioOptions } from "./upstream-stdio-connection.js";
+
+/** The pool's options with every default applied. */
+export type ResolvedUpstreamPoolOptions = Required<Omit<UpstreamPoolOptions, "stdio">> & {
+  readonly stdio: UpstreamStdioOptions;
+};
 
 /**
  * The {@link UpstreamPool} implementation: sessions per gateway, picked by revision and load;
  * each call retried once on a fresh session when it provably never reached the upstream.
  */
 export class UpstreamSessionPool implements UpstreamPool {
-  readonly #options: Required<UpstreamPoolOptions>;
+  readonly #options: ResolvedUpstreamPoolOptions;
   readonly #sessions = new Map<string, UpstreamSession[]>();
+  /** Made on first stdio use when none was passed in; then the pool owns (and closes) it. */
+  #ownSupervisor: StdioSupervisor | undefined;
   #closed = false;
 
-  constructor(options: Required<UpstreamPoolOptions>) {
+  constructor(options: ResolvedUpstreamPoolOptions) {
     this.#options = options;
   }
 
@@ -77,6 +88,7 @@ export class UpstreamSessionPool implements UpstreamPool {
     this.#closed = true;
     const all = [...this.#sessions.values()].flat();
     await Promise.all(all.map((session) => session.close()));
+    await this.#ownSupervisor?.close();
   }
 
   /** Sends the request, retrying once on a fresh session when it provably never reached the upstream. */
@@ -88,9 +100,13 @@ export class UpstreamSessionPool implements UpstreamPool {
   ): Promise<Record<string, unknown>> {
     const timeoutMs = ctx.timeoutMs ?? this.#options.defaultTimeoutMs;
     ctx.signal?.throwIfAborted();
-    const { endpoint: url, safeUrl } = checkUpstreamTarget(endpoint.url, endpoint.headers);
+    const safeUrl =
+      endpoint.transport === "STDIO"
+        ? endpoint.url
+        : checkUpstreamTarget(endpoint.url, endpoint.headers).safeUrl;
+    const secrets = Object.values((endpoint.transport === "STDIO" ? endpoint.env : endpoint.headers) ?? {});
     for (let attempt = 1; ; attempt++) {
-      const session = this.#acquire(endpoint, url);
+      const session = this.#acquire(endpoint);
       let phase: "connect" | "request" = "connect";
       session.hold();
       try {
@@ -107,7 +123,7 @@ export class UpstreamSessionPool implements UpstreamPool {
           timeoutMs: phase === "connect" ? this.#options.defaultTimeoutMs : timeoutMs,
           hadSessionId: session.hasSessionId,
           signal: ctx.signal,
-          secrets: Object.values(endpoint.headers ?? {}),
+          secrets,
         });
         if (verdict.discardSession) void session.close();
         if (!(verdict.retryable && attempt === 1)) throw verdict.error;
@@ -118,7 +134,7 @@ export class UpstreamSessionPool implements UpstreamPool {
   }
 
   /** A usable session of the endpoint's gateway and revision, opening one when needed. */
-  #acquire(endpoint: UpstreamEndpoint, url: URL): UpstreamSession {
+  #acquire(endpoint: UpstreamEndpoint): UpstreamSession {
     if (this.#closed) throw new Error("the upstream pool is closed");
     const list = this.#sessions.get(endpoint.gatewayId) ?? [];
     for (const session of list) if (session.revision !== endpoint.revision) session.retire();
@@ -131,26 +147,56 @@ export class UpstreamSessionPool implements UpstreamPool {
     }
     if (best !== undefined && (best.load === 0 || usable >= this.#options.maxSessionsPerUpstream))
       return best;
-    return this.#open(endpoint, url);
+    return this.#open(endpoint);
   }
 
-  #open(endpoint: UpstreamEndpoint, url: URL): UpstreamSession {
+  #open(endpoint: UpstreamEndpoint): UpstreamSession {
+    const stdio = endpoint.transport === "STDIO";
     const session = new UpstreamSession({
-      url,
+      connection: this.#connect(endpoint),
+      soleCallFallback: endpoint.transport === "SSE",
       revision: endpoint.revision,
-      transport: endpoint.transport,
-      clientInfo: this.#options.clientInfo,
-      capabilities: { sampling: {}, elicitation: { form: {} }, roots: {} },
-      ...(endpoint.headers ? { headers: endpoint.headers } : {}),
-      ...(endpoint.versionNegotiation ? { versionNegotiation: endpoint.versionNegotiation } : {}),
       connectTimeoutMs: this.#options.defaultTimeoutMs,
-      idleTimeoutMs: this.#options.idleTimeoutMs,
+      idleTimeoutMs: (stdio ? this.#options.stdio.idleTimeoutMs : undefined) ?? this.#options.idleTimeoutMs,
       onClosed: (closed) => this.#remove(endpoint.gatewayId, closed),
     });
     const list = this.#sessions.get(endpoint.gatewayId);
     if (list) list.push(session);
     else this.#sessions.set(endpoint.gatewayId, [session]);
     return session;
+  }
+
+  /** A client for a new session: over HTTP, or over a stdio process of its own. */
+  #connect(endpoint: UpstreamEndpoint): UpstreamConnection {
+    const common = {
+      clientInfo: this.#options.clientInfo,
+      capabilities: { sampling: {}, elicitation: { form: {} }, roots: {} },
+      ...(endpoint.versionNegotiation ? { versionNegotiation: endpoint.versionNegotiation } : {}),
+    };
+    if (endpoint.transport !== "STDIO") {
+      const { endpoint: url } = checkUpstreamTarget(endpoint.url, endpoint.headers);
+      return openUpstreamConnection(url, {
+        ...common,
+        transport: endpoint.transport,
+        ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+      });
+    }
+    const { maxProcessesPerServer } = this.#options.stdio;
+    return openStdioUpstreamConnection(endpoint, {
+      ...common,
+      supervisor: this.#supervisor(),
+      serverId: endpoint.gatewayId,
+      // A process carries the state of the one session that initialized it: never shared.
+      key: `session:${endpoint.revision}:${randomUUID()}`,
+      label: endpoint.url,
+      ...(maxProcessesPerServer ? { maxProcessesPerServer } : {}),
+    });
+  }
+
+  #supervisor(): StdioSupervisor {
+    if (this.#options.stdio.supervisor) return this.#options.stdio.supervisor;
+    this.#ownSupervisor ??= new StdioSupervisor({ idleTimeoutMs: 0 });
+    return this.#ownSupervisor;
   }
 
   #remove(gatewayId: string, session: UpstreamSession): void {

@@ -1,15 +1,17 @@
-import { type Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import type { Client } from "@modelcontextprotocol/client";
 import { httpStatusOf } from "./to-upstream-error.js";
 import { UpstreamCallRouter } from "./upstream-call-router.js";
-import {
-  openUpstreamConnection,
-  type UpstreamConnection,
-  type UpstreamConnectionOptions,
-} from "./upstream-connection.js";
+import type { UpstreamConnection } from "./upstream-connection.js";
 
 /** How to open one pooled upstream session. */
-export interface UpstreamSessionOptions extends UpstreamConnectionOptions {
-  readonly url: URL;
+export interface UpstreamSessionOptions {
+  /** The client and transport, not yet connected; the session owns it from now on. */
+  readonly connection: UpstreamConnection;
+  /**
+   * The transport delivers server->client messages outside any request's context (legacy SSE):
+   * route them to the sole call in flight.
+   */
+  readonly soleCallFallback: boolean;
   readonly revision: number;
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
@@ -37,8 +39,8 @@ export class UpstreamSession {
   constructor(options: UpstreamSessionOptions) {
     this.revision = options.revision;
     this.#options = options;
-    this.router = new UpstreamCallRouter({ soleCallFallback: options.transport === "SSE" });
-    this.#connection = openUpstreamConnection(options.url, options);
+    this.router = new UpstreamCallRouter({ soleCallFallback: options.soleCallFallback });
+    this.#connection = options.connection;
     const { client } = this.#connection;
     this.router.install(client);
     client.onclose = () => void this.close();
@@ -66,8 +68,7 @@ export class UpstreamSession {
 
   /** Whether the connection is a 2025-era session with an `Mcp-Session-Id`. */
   get hasSessionId(): boolean {
-    const { transport } = this.#connection;
-    return transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined;
+    return this.#connection.hasSessionId;
   }
 
   /** Marks a call as using the session; pair with {@link release}. */
@@ -111,7 +112,7 @@ export class UpstreamSession {
   }
 
   async #connect(): Promise<Client> {
-    const { client, transport } = this.#connection;
+    const { client } = this.#connection;
     const timeoutMs = this.#options.connectTimeoutMs;
     const deadline = AbortSignal.timeout(timeoutMs);
     let onTimeout: (() => void) | undefined;
@@ -121,7 +122,7 @@ export class UpstreamSession {
       deadline.addEventListener("abort", onTimeout, { once: true });
     });
     try {
-      await Promise.race([client.connect(transport, { timeout: timeoutMs, signal: deadline }), timedOut]);
+      await Promise.race([this.#connection.connect({ timeout: timeoutMs, signal: deadline }), timedOut]);
       return client;
     } catch (error) {
       await this.close();

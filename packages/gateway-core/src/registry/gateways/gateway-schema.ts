@@ -1,3 +1,4 @@
+import { isAbsolute } from "node:path";
 import { z } from "zod";
 import type { GatewaysTable } from "../../db/database-schema.js";
 import {
@@ -12,14 +13,23 @@ import { fromJson, toBoolean } from "../shared/row-values.js";
 import type { AuthInput } from "../tools/tool-schema.js";
 
 /** Upstream transports a gateway can be registered with (ContextForge's names). */
-export type GatewayTransport = "SSE" | "STREAMABLEHTTP";
+export type GatewayTransport = "SSE" | "STREAMABLEHTTP" | "STDIO";
 
 /** `POST /gateways` body (not wrapped, as in ContextForge), after validation. */
 export interface GatewayCreate extends AuthInput {
   readonly name: string;
-  readonly url: string;
+  /** Required for SSE and STREAMABLEHTTP; absent for STDIO (stored as `stdio://<slug>`). */
+  readonly url?: string | undefined;
   readonly description?: string | undefined;
   readonly transport: GatewayTransport;
+  /** STDIO only (and required there): the program to run. */
+  readonly command?: string | undefined;
+  /** STDIO only: its arguments. */
+  readonly args?: string[] | undefined;
+  /** STDIO only: its environment variables (stored encrypted, answered masked). */
+  readonly env?: Record<string, string> | undefined;
+  /** STDIO only: its absolute working directory. */
+  readonly cwd?: string | undefined;
   readonly passthrough_headers?: string[] | undefined;
   readonly tags: string[];
   readonly refresh_interval_seconds?: number | null | undefined;
@@ -37,17 +47,57 @@ const transport = z.preprocess(
     .string()
     .transform((value) => (value === "HTTP" ? "STREAMABLEHTTP" : value))
     .refine(
-      (value) => value !== "STDIO" && value !== "WEBSOCKET" && value !== "WS",
-      "stdio and WebSocket upstreams are not supported yet: expose the server over streamable HTTP (e.g. with mcptranslate)",
+      (value) => value !== "WEBSOCKET" && value !== "WS",
+      "WebSocket upstreams are not supported yet: expose the server over streamable HTTP (e.g. with mcptranslate)",
     )
-    .pipe(z.enum(["SSE", "STREAMABLEHTTP"], { error: "must be SSE or STREAMABLEHTTP" })),
+    .pipe(z.enum(["SSE", "STREAMABLEHTTP", "STDIO"], { error: "must be SSE, STREAMABLEHTTP or STDIO" })),
 );
+
+/** The fields only a STDIO gateway has. */
+export const STDIO_FIELDS = ["command", "args", "env", "cwd"] as const;
+
+const stdioFields = {
+  command: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(1024, "must be at most 1024 characters")
+    .refine((value) => !value.includes("\0"), "must not contain NUL"),
+  args: z
+    .array(
+      z
+        .string()
+        .max(8192, "must be at most 8192 characters")
+        .refine((v) => !v.includes("\0"), "must not contain NUL"),
+    )
+    .max(256, "at most 256 arguments"),
+  env: z
+    .record(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
+        .max(255),
+      z
+        .string()
+        .max(32_768, "must be at most 32768 characters")
+        .refine((v) => !v.includes("\0"), "must not contain NUL"),
+    )
+    .refine((env) => Object.keys(env).length <= 100, "at most 100 variables"),
+  cwd: z
+    .string()
+    .max(1024, "must be at most 1024 characters")
+    .refine((value) => isAbsolute(value), "must be an absolute path"),
+};
 
 const fields = {
   name: nameField,
   url: httpUrlField,
   description: descriptionField.optional(),
   transport,
+  command: stdioFields.command.optional(),
+  args: stdioFields.args.optional(),
+  env: stdioFields.env.optional(),
+  cwd: stdioFields.cwd.optional(),
   passthrough_headers: z
     .array(z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name"))
     .max(50)
@@ -67,17 +117,71 @@ const fields = {
   ...ownershipFields,
 };
 
+type TransportShape = Partial<
+  Record<"transport" | "url" | "auth_type" | (typeof STDIO_FIELDS)[number], unknown>
+>;
+
+/**
+ * The rules between transport and the other fields that one body can show: STDIO needs a command
+ * (when `requireCommand`: on create) and takes neither a URL nor HTTP credentials; the stdio fields
+ * belong to STDIO alone. An update's body is checked against the stored gateway by the service.
+ */
+export function transportProblems(
+  body: TransportShape,
+  options: { readonly requireCommand: boolean; readonly requireUrl: boolean },
+): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  if (body.transport === "STDIO") {
+    if (options.requireCommand && body.command === undefined)
+      problems.push({ path: "command", message: "required when transport is STDIO" });
+    if (body.url !== undefined)
+      problems.push({ path: "url", message: "not used when transport is STDIO (the gateway runs command)" });
+    if (body.auth_type !== undefined && body.auth_type !== null)
+      problems.push({
+        path: "auth_type",
+        message: "not used when transport is STDIO: pass credentials in env",
+      });
+  } else if (body.transport !== undefined) {
+    for (const field of STDIO_FIELDS) {
+      if (body[field] !== undefined)
+        problems.push({
+          path: field,
+          message: `only allowed when transport is STDIO, not ${String(body.transport)}`,
+        });
+    }
+    if (options.requireUrl && body.url === undefined)
+      problems.push({ path: "url", message: `required when transport is ${String(body.transport)}` });
+  }
+  return problems;
+}
+
+function checkTransport(options: { readonly requireCommand: boolean; readonly requireUrl: boolean }) {
+  return (body: TransportShape, ctx: z.RefinementCtx): void => {
+    for (const { path, message } of transportProblems(body, options)) {
+      ctx.addIssue({ code: "custom", path: [path], message });
+    }
+  };
+}
+
 /** Validates a gateway create body. */
-export const gatewayCreateSchema: z.ZodType<GatewayCreate> = z.strictObject({
-  ...fields,
-  transport: fields.transport.default("STREAMABLEHTTP"),
-  tags: fields.tags.default([]),
-}) as unknown as z.ZodType<GatewayCreate>;
+export const gatewayCreateSchema: z.ZodType<GatewayCreate> = z
+  .strictObject({
+    ...fields,
+    url: fields.url.describe("Required for SSE and STREAMABLEHTTP; not used for STDIO.").optional(),
+    transport: fields.transport.default("STREAMABLEHTTP"),
+    tags: fields.tags.default([]),
+  })
+  .superRefine(
+    checkTransport({ requireCommand: true, requireUrl: true }),
+  ) as unknown as z.ZodType<GatewayCreate>;
 
 /** Validates a gateway update body. */
 export const gatewayUpdateSchema: z.ZodType<GatewayUpdate> = z
   .strictObject(fields)
-  .partial() as unknown as z.ZodType<GatewayUpdate>;
+  .partial()
+  .superRefine(
+    checkTransport({ requireCommand: false, requireUrl: false }),
+  ) as unknown as z.ZodType<GatewayUpdate>;
 
 /** A gateway (registered upstream MCP server) as the API returns it; credentials masked. */
 export interface GatewayRead {
@@ -91,6 +195,12 @@ export interface GatewayRead {
   readonly protocolVersion: string | null;
   readonly serverInfo: Record<string, unknown> | null;
   readonly passthroughHeaders: string[] | null;
+  /** STDIO: the program the gateway runs (null otherwise); `args`, `env`, `cwd` likewise. */
+  readonly command: string | null;
+  readonly args: string[] | null;
+  /** Variable names with masked values: the values may be credentials. */
+  readonly env: Record<string, string> | null;
+  readonly cwd: string | null;
   readonly authType: string | null;
   readonly authValue: string | null;
   readonly tags: string[];
@@ -109,8 +219,11 @@ export interface GatewayRead {
   readonly version: number;
 }
 
-/** A stored gateway row as the API shows it. */
-export function toGatewayRead(row: GatewaysTable, masked: string): GatewayRead {
+/**
+ * A stored gateway row as the API shows it. `envNames` are the names of its (sealed) stdio
+ * environment variables, shown with `masked` values.
+ */
+export function toGatewayRead(row: GatewaysTable, masked: string, envNames?: readonly string[]): GatewayRead {
   return {
     id: row.id,
     name: row.name,
@@ -122,6 +235,10 @@ export function toGatewayRead(row: GatewaysTable, masked: string): GatewayRead {
     protocolVersion: row.protocol_version,
     serverInfo: fromJson<Record<string, unknown> | null>(row.server_info, null),
     passthroughHeaders: fromJson<string[] | null>(row.passthrough_headers, null),
+    command: row.command ?? null,
+    args: fromJson<string[] | null>(row.args ?? null, null),
+    env: row.env ? Object.fromEntries((envNames ?? []).map((name) => [name, masked])) : null,
+    cwd: row.cwd ?? null,
     authType: row.auth_type,
     authValue: row.auth_type ? masked : null,
     tags: fromJson<string[]>(row.tags, []),

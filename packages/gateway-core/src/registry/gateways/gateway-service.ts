@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, GatewaysTable } from "../../db/database-schema.js";
-import { GatewayError } from "../../errors/gateway-error.js";
+import { GatewayError, validationError } from "../../errors/gateway-error.js";
 import type { DiscoveredUpstream, UpstreamTarget } from "../../mcp/upstream/upstream-discovery.js";
 import { UpstreamError } from "../../mcp/upstream/upstream-error.js";
 import type { SecretBox } from "../../security/secret-box.js";
@@ -16,7 +16,9 @@ import {
   type GatewayRead,
   type GatewayRefreshResult,
   type GatewayUpdate,
+  type STDIO_FIELDS,
   toGatewayRead,
+  transportProblems,
 } from "./gateway-schema.js";
 import { renameGatewayItems, type SyncReport, type SyncTarget, syncGateway } from "./gateway-sync.js";
 
@@ -71,7 +73,33 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   const { db, secrets, separator, maskedValue } = options;
   const store = versionedEntityStore<GatewaysTable>(db, "gateways", "gateway", "Gateway");
   const refreshing = new Set<string>();
-  const read = (row: GatewaysTable): GatewayRead => toGatewayRead(row, maskedValue);
+  const openEnv = (sealed: string | null): Record<string, string> | undefined =>
+    sealed ? (JSON.parse(secrets.open(sealed)) as Record<string, string>) : undefined;
+  const read = (row: GatewaysTable): GatewayRead =>
+    toGatewayRead(row, maskedValue, row.env ? Object.keys(openEnv(row.env) ?? {}) : undefined);
+
+  /** The stdio columns of `input` (create: all of them; update: those it names). */
+  const stdioColumns = (
+    input: GatewayCreate | GatewayUpdate,
+    stored: Pick<GatewaysTable, "env"> | undefined,
+  ): Partial<Pick<GatewaysTable, (typeof STDIO_FIELDS)[number]>> => {
+    const patch: Partial<Pick<GatewaysTable, (typeof STDIO_FIELDS)[number]>> = {};
+    if (input.command !== undefined) patch.command = input.command;
+    if (input.args !== undefined) patch.args = JSON.stringify(input.args);
+    if (input.cwd !== undefined) patch.cwd = input.cwd;
+    if (input.env !== undefined) {
+      // A value sent back masked (read, edit, write) keeps the stored value of that variable.
+      const before = openEnv(stored?.env ?? null) ?? {};
+      const env = Object.fromEntries(
+        Object.entries(input.env).map(([name, value]) => [
+          name,
+          value === maskedValue && before[name] !== undefined ? before[name] : value,
+        ]),
+      );
+      patch.env = Object.keys(env).length > 0 ? secrets.seal(JSON.stringify(env)) : null;
+    }
+    return patch;
+  };
 
   const sealAuth = (input: GatewayCreate | GatewayUpdate) => {
     const auth = authHeadersFrom(input, ["body"]);
@@ -83,20 +111,42 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       : { auth_type: null, auth_value: null };
   };
 
-  const discoverRow = async (
-    row: Pick<GatewaysTable, "url" | "transport" | "auth_value">,
-  ): Promise<DiscoveredUpstream> => {
+  const targetOf = (
+    row: Pick<GatewaysTable, "id" | "url" | "transport" | "auth_value" | (typeof STDIO_FIELDS)[number]>,
+  ): UpstreamTarget => {
+    const common = {
+      timeoutMs: options.discoveryTimeoutMs,
+      clientInfo: { name: "contextforge-gateway", version: options.clientVersion },
+    };
+    if (row.transport === "STDIO") {
+      const env = openEnv(row.env);
+      return {
+        ...common,
+        transport: "STDIO",
+        url: row.url,
+        serverId: row.id,
+        command: row.command ?? "",
+        ...(row.args ? { args: JSON.parse(row.args) as string[] } : {}),
+        ...(env ? { env } : {}),
+        ...(row.cwd ? { cwd: row.cwd } : {}),
+      };
+    }
     const headers = row.auth_value
       ? (JSON.parse(secrets.open(row.auth_value)) as Record<string, string>)
       : undefined;
+    return {
+      ...common,
+      url: row.url,
+      transport: row.transport as "SSE" | "STREAMABLEHTTP",
+      ...(headers ? { headers } : {}),
+    };
+  };
+
+  const discoverRow = async (
+    row: Pick<GatewaysTable, "id" | "url" | "transport" | "auth_value" | (typeof STDIO_FIELDS)[number]>,
+  ): Promise<DiscoveredUpstream> => {
     try {
-      return await options.discover({
-        url: row.url,
-        transport: row.transport as "SSE" | "STREAMABLEHTTP",
-        ...(headers ? { headers } : {}),
-        timeoutMs: options.discoveryTimeoutMs,
-        clientInfo: { name: "contextforge-gateway", version: options.clientVersion },
-      });
+      return await options.discover(targetOf(row));
     } catch (error) {
       if (error instanceof UpstreamError) {
         // ContextForge: connection problems are 502, credential problems 422.
@@ -154,13 +204,17 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
 
     async create(input, actor) {
       const id = newId();
-      await checkSlug(db, id, input.name);
+      const stdio = input.transport === "STDIO";
+      const url = stdio ? stdioUrl(await checkSlug(db, id, input.name)) : (input.url ?? "");
       const auth = sealAuth(input);
+      const stdioRow = { command: null, args: null, env: null, cwd: null, ...stdioColumns(input, undefined) };
       // Discover before writing anything: an unreachable upstream leaves no trace.
       const found = await discoverRow({
-        url: input.url,
+        id,
+        url,
         transport: input.transport,
         auth_value: auth.auth_value,
+        ...stdioRow,
       });
       const now = nowIso();
       const row = await db.transaction().execute(async (tx) => {
@@ -169,9 +223,10 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
           id,
           name: input.name,
           slug,
-          url: input.url,
+          url: stdio ? stdioUrl(slug) : url,
           description: input.description ?? null,
           transport: input.transport,
+          ...stdioRow,
           passthrough_headers: input.passthrough_headers ? JSON.stringify(input.passthrough_headers) : null,
           ...auth,
           refresh_interval_seconds: input.refresh_interval_seconds ?? null,
@@ -203,6 +258,8 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
 
     async update(id, input, actor) {
       const current = await store.get(db, id);
+      const transport = input.transport ?? (current.transport as GatewayCreate["transport"]);
+      checkUpdateTransport(current, input, transport);
       const patch: Partial<GatewaysTable> = {};
       if (input.name !== undefined) {
         patch.name = input.name;
@@ -211,6 +268,16 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       if (input.url !== undefined) patch.url = input.url;
       if (input.transport !== undefined) patch.transport = input.transport;
       if (mentionsAuth(input)) Object.assign(patch, sealAuth(input));
+      const stdioPatch = stdioColumns(input, current);
+      Object.assign(patch, stdioPatch);
+      if (transport === "STDIO") {
+        const url = stdioUrl(patch.slug ?? current.slug);
+        if (url !== current.url) patch.url = url;
+        // Leaving HTTP: its credentials no longer apply.
+        if (current.auth_type !== null) Object.assign(patch, { auth_type: null, auth_value: null });
+      } else if (current.transport === "STDIO") {
+        Object.assign(patch, { command: null, args: null, env: null, cwd: null });
+      }
       if (input.description !== undefined) patch.description = input.description;
       if (input.passthrough_headers !== undefined)
         patch.passthrough_headers = JSON.stringify(input.passthrough_headers);
@@ -222,7 +289,10 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       if (input.visibility !== undefined) patch.visibility = input.visibility;
       const next = { ...current, ...patch };
       const reconnect =
-        patch.url !== undefined || patch.transport !== undefined || patch.auth_value !== undefined;
+        patch.transport !== undefined ||
+        patch.auth_value !== undefined ||
+        Object.keys(stdioPatch).length > 0 ||
+        (patch.url !== undefined && transport !== "STDIO");
       // A new address or credentials must work before they are saved.
       const found = reconnect ? await discoverRow(next) : undefined;
       const row = await db.transaction().execute(async (tx) => {
@@ -335,6 +405,28 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       }
     },
   };
+}
+
+/** The URL a stdio gateway is shown (and its items stored) with: readable, never dialled. */
+function stdioUrl(slug: string): string {
+  return `stdio://${slug}`;
+}
+
+/**
+ * The transport rules an update must keep against the stored gateway: a gateway that is (or
+ * becomes) STDIO needs a command and takes no URL or HTTP credentials; one that leaves STDIO needs
+ * a URL; an HTTP one takes no stdio fields.
+ */
+function checkUpdateTransport(current: GatewaysTable, input: GatewayUpdate, transport: string): void {
+  const problems = transportProblems(
+    { ...input, transport },
+    { requireCommand: current.command === null, requireUrl: current.transport === "STDIO" },
+  );
+  if (problems.length > 0) {
+    throw validationError(
+      problems.map(({ path, message }) => ({ loc: ["body", path], msg: message, type: "value_error" })),
+    );
+  }
 }
 
 function syncTarget(row: GatewaysTable): SyncTarget {

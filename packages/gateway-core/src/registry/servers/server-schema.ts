@@ -28,6 +28,8 @@ export interface ServerCreate {
   readonly associated_resources: string[];
   readonly associated_prompts: string[];
   readonly associated_a2a_agents: string[];
+  /** Expose tools and prompts under their upstream names, without the gateway prefix. */
+  readonly expose_original_names?: boolean | undefined;
   readonly team_id?: string | null | undefined;
   readonly owner_email?: string | null | undefined;
   readonly visibility?: Visibility | undefined;
@@ -64,6 +66,7 @@ const fields = {
   associated_resources: idList,
   associated_prompts: idList,
   associated_a2a_agents: idList,
+  expose_original_names: z.boolean().optional(),
   ...ownershipFields,
 };
 
@@ -97,6 +100,7 @@ export interface ServerRead {
   readonly associatedResources: readonly string[];
   readonly associatedPrompts: readonly string[];
   readonly associatedA2aAgents: readonly string[];
+  readonly exposeOriginalNames: boolean;
   readonly tags: string[];
   readonly enabled: boolean;
   readonly teamId: string | null;
@@ -121,6 +125,7 @@ export function toServerRead(row: ServersTable, links: ServerAssociations): Serv
     associatedResources: links.resources,
     associatedPrompts: links.prompts,
     associatedA2aAgents: links.a2aAgents,
+    exposeOriginalNames: toBoolean(row.expose_original_names),
     tags: fromJson<string[]>(row.tags, []),
     enabled: toBoolean(row.enabled),
     teamId: row.team_id,

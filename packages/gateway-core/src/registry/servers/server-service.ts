@@ -67,6 +67,39 @@ export function createServerService({ db, tools, resources, prompts }: ServerSer
     if (holder) throw new GatewayError("conflict", `Server name already exists: ${name} (id ${holder.id})`);
   };
 
+  /**
+   * With original names, two items of one server may not share a name (two upstreams can both
+   * have a `search` tool): the clash is a 422 naming them, never a silent shadowing.
+   */
+  const checkExposedNames = async (tx: Db, id: string): Promise<void> => {
+    const server = await store.get(tx, id);
+    if (!server.expose_original_names) return;
+    const links = (await readAssociations(tx, [id])).get(id);
+    const clashes: string[] = [];
+    for (const [table, ids] of [
+      ["tools", links?.tools ?? []],
+      ["prompts", links?.prompts ?? []],
+    ] as const) {
+      if (ids.length === 0) continue;
+      const rows = await tx
+        .selectFrom(table)
+        .select(["original_name"])
+        .where("id", "in", [...ids])
+        .execute();
+      const seen = new Set<string>();
+      for (const row of rows) {
+        if (seen.has(row.original_name)) clashes.push(`${table.slice(0, -1)} ${row.original_name}`);
+        seen.add(row.original_name);
+      }
+    }
+    if (clashes.length > 0) {
+      throw new GatewayError(
+        "validation_failed",
+        `with expose_original_names, names must be unique in the server; duplicated: ${clashes.join(", ")}`,
+      );
+    }
+  };
+
   const linksOf = (input: ServerUpdate) => ({
     ...(input.associated_tools === undefined ? {} : { tools: input.associated_tools }),
     ...(input.associated_resources === undefined ? {} : { resources: input.associated_resources }),
@@ -108,6 +141,7 @@ export function createServerService({ db, tools, resources, prompts }: ServerSer
           name: input.name,
           description: input.description ?? null,
           icon: input.icon || null,
+          expose_original_names: input.expose_original_names ?? false,
           tags: JSON.stringify(input.tags),
           enabled: true,
           team_id: input.team_id ?? null,
@@ -120,6 +154,7 @@ export function createServerService({ db, tools, resources, prompts }: ServerSer
           version: 1,
         });
         await writeAssociations(tx, id, linksOf(input));
+        await checkExposedNames(tx, id);
         return readOne(tx, await store.snapshot(tx, id, "create", actor));
       });
     },
@@ -134,12 +169,16 @@ export function createServerService({ db, tools, resources, prompts }: ServerSer
         }
         if (input.description !== undefined) patch.description = input.description;
         if (input.icon !== undefined) patch.icon = input.icon || null;
+        if (input.expose_original_names !== undefined)
+          patch.expose_original_names = input.expose_original_names;
         if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
         if (input.team_id !== undefined) patch.team_id = input.team_id;
         if (input.owner_email !== undefined) patch.owner_email = input.owner_email;
         if (input.visibility !== undefined) patch.visibility = input.visibility;
         await writeAssociations(tx, id, linksOf(input));
-        return readOne(tx, await store.applyUpdate(tx, current, patch, "update", actor));
+        const updated = await store.applyUpdate(tx, current, patch, "update", actor);
+        await checkExposedNames(tx, id);
+        return readOne(tx, updated);
       });
     },
 

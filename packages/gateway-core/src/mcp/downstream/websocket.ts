@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import { upgradeWebSocket, type WebSocketServerLike } from "@hono/node-server";
+import type { Server } from "@modelcontextprotocol/server";
+import type { Context, Next } from "hono";
+import { WebSocketServer } from "ws";
+import type { Authenticator } from "../../auth/authenticate.js";
+import type { GatewayEnv, Principal } from "../../auth/principal.js";
+import { GatewayError } from "../../errors/gateway-error.js";
+import type { Logger } from "../../observability/logger.js";
+import type { McpRouter, McpView } from "../router.js";
+import { createGatewayMcpServer } from "./gateway-mcp-server.js";
+import { redactedUrl, selectSubprotocol, webSocketAuthorization } from "./websocket-credentials.js";
+import { WebSocketServerTransport } from "./websocket-server-transport.js";
+
+/** Options of the WebSocket endpoint. */
+export interface WebSocketOptions {
+  readonly router: McpRouter;
+  readonly version: string;
+  readonly authenticate: Authenticator;
+  /** The header that carries credentials (`AUTH_HEADER_NAME`). */
+  readonly authHeaderName: string;
+  /** Largest frame accepted; a larger one closes the socket with 1009. */
+  readonly maxFrameBytes: number;
+  readonly logger: Logger;
+}
+
+/** The WebSocket endpoints: the `ws` server, a Hono handler, the open session count, `close()`. */
+export interface WebSocketEndpoint {
+  /** Hand it to the Node server: `serve({ fetch, websocket: { server } })`. */
+  readonly server: WebSocketServerLike;
+  /** `GET /ws`, `GET /servers/{id}/ws`; authenticates itself (mount it before `requireAuth`). */
+  handle(c: Context<GatewayEnv>, next: Next, serverId: string | undefined): Promise<Response | undefined>;
+  /** The number of open sessions. */
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+/**
+ * MCP over WebSocket, one JSON-RPC message per text frame, one SDK server per connection. The
+ * caller is authenticated before the upgrade is accepted (401 and no upgrade otherwise), from
+ * the auth header, a `token` query parameter or a `bearer.<token>` subprotocol entry; only `mcp`
+ * is ever echoed as subprotocol. Closing the socket ends the session and aborts its calls.
+ */
+export function createWebSocketEndpoint(options: WebSocketOptions): WebSocketEndpoint {
+  const { router, version, logger } = options;
+  const sessions = new Map<string, Server>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes,
+    handleProtocols: (offered) => selectSubprotocol(offered),
+  });
+
+  const accept = (principal: Principal, view: McpView, url: string) =>
+    upgradeWebSocket(() => {
+      const id = randomUUID();
+      let transport: WebSocketServerTransport | undefined;
+      return {
+        onOpen: (_event, socket) => {
+          transport = new WebSocketServerTransport(socket, id);
+          const mcp = createGatewayMcpServer(router, view, "legacy", version);
+          sessions.set(id, mcp);
+          mcp.onclose = () => {
+            sessions.delete(id);
+            logger.debug({ session: id }, "websocket session closed");
+          };
+          mcp.connect(transport).catch((error: unknown) => {
+            logger.warn({ err: error, session: id }, "websocket session failed to start");
+            void transport?.close();
+          });
+          logger.debug({ session: id, subject: principal.subject, url }, "websocket session opened");
+        },
+        onMessage: (event) => transport?.receive(event.data as string | ArrayBuffer),
+        onClose: () => transport?.socketClosed(),
+        onError: () => transport?.socketClosed(),
+      };
+    });
+
+  return {
+    // ws types `options.noServer` as `boolean | undefined`, which exactOptionalPropertyTypes
+    // refuses for the optional `noServer?: boolean` of the node server's structural type.
+    server: wss as unknown as WebSocketServerLike,
+    get size() {
+      return sessions.size;
+    },
+
+    async handle(c, next, serverId) {
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+        c.header("Upgrade", "websocket");
+        return c.json({ detail: "WebSocket upgrade required", code: "upgrade_required" }, 426);
+      }
+      let principal: Principal;
+      try {
+        principal = await options.authenticate(webSocketAuthorization(c.req.raw, options.authHeaderName));
+      } catch (error) {
+        if (error instanceof GatewayError && error.code === "unauthorized")
+          c.header("WWW-Authenticate", 'Bearer realm="mcpgateway"');
+        throw error;
+      }
+      const view: McpView = { serverId };
+      await router.checkView(view);
+      c.set("principal", principal);
+      return (await accept(principal, view, redactedUrl(c.req.url))(c, next)) ?? undefined;
+    },
+
+    async close() {
+      const open = [...sessions.values()];
+      sessions.clear();
+      await Promise.allSettled(open.map((session) => session.close()));
+      // Sockets that have not finished their close handshake would hold the HTTP server open.
+      for (const socket of wss.clients) socket.terminate();
+      wss.close();
+    },
+  };
+}

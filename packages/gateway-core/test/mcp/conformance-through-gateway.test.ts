@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { getFreePort, startProcess, stopAllProcesses } from "@contextforge/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
+
+const require = createRequire(import.meta.url);
+const CONFORMANCE = join(
+  dirname(require.resolve("@modelcontextprotocol/conformance/package.json")),
+  "dist",
+  "index.js",
+);
+const EVERYTHING = join(
+  dirname(require.resolve("@contextforge/server-everything/package.json")),
+  "dist",
+  "cli.js",
+);
+
+/**
+ * Scenarios that do not pass through the gateway yet, by requirement set. The lists are exact:
+ * a scenario that starts passing makes the test fail until it is removed here, so the README's
+ * counts stay true.
+ */
+const KNOWN_FAILURES: Record<string, readonly string[]> = {
+  // Resource subscriptions are not relayed yet.
+  "2025-11-25": ["resources-subscribe", "resources-unsubscribe"],
+  // 2026 clients of a 2025 upstream: input_required (MRTR) bridging, the 2026-only diagnostic
+  // tools and list_changed on subscriptions/listen are not relayed yet.
+  "2026-07-28": [
+    "server-stateless",
+    "input-required-result-basic-elicitation",
+    "input-required-result-basic-sampling",
+    "input-required-result-basic-list-roots",
+    "input-required-result-request-state",
+    "input-required-result-multiple-input-requests",
+    "input-required-result-multi-round",
+    "input-required-result-non-tool-request",
+    "input-required-result-result-type",
+    "input-required-result-tampered-state",
+    "input-required-result-capability-check",
+  ],
+};
+
+interface ScenarioResult {
+  readonly name: string;
+  readonly failed: number;
+}
+
+let gateway: Gateway;
+let url: string;
+let workDir: string;
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), "gateway-conformance-"));
+  // A 2025-only upstream: the gateway bridges 2026 clients to it, and its 2025 tools (sampling,
+  // elicitation, logging) exercise the relays.
+  const port = await getFreePort();
+  await startProcess(
+    process.execPath,
+    [EVERYTHING, "--transport", "http", "--port", String(port), "--legacy-only"],
+    {
+      readyPattern: /listening on/,
+    },
+  );
+  gateway = createGateway({
+    settings: loadSettings({
+      PORT: "0",
+      LOG_LEVEL: "silent",
+      DATABASE_URL: "sqlite:///:memory:",
+      // The suite cannot send a token.
+      AUTH_REQUIRED: "false",
+      JWT_SECRET_KEY: "conformance-secret-conformance-secret",
+      AUTH_ENCRYPTION_SECRET: "conformance-secret-conformance-secret",
+    }),
+  });
+  const base = (await gateway.start()).url;
+  const { registry } = gateway;
+  const upstream = await registry.gateways.create({
+    name: "everything",
+    url: `http://127.0.0.1:${port}/mcp`,
+    transport: "STREAMABLEHTTP",
+    tags: [],
+  });
+  const query = {
+    includeInactive: false,
+    tags: [],
+    limit: 1000,
+    cursor: undefined,
+    includePagination: false,
+    gatewayId: upstream.id,
+    teamId: undefined,
+    visibility: undefined,
+  };
+  const server = await registry.servers.create({
+    name: "conformance",
+    tags: [],
+    associated_tools: (await registry.tools.list(query)).items.map((t) => t.id),
+    associated_resources: (await registry.resources.list(query)).items.map((r) => r.id),
+    associated_prompts: (await registry.prompts.list(query)).items.map((p) => p.id),
+    associated_a2a_agents: [],
+    // The suite calls the fixture's own names (test_simple_text, ...).
+    expose_original_names: true,
+  });
+  url = `${base}/servers/${server.id}/mcp`;
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await stopAllProcesses();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+async function runSuite(requirements: string): Promise<{ scenarios: ScenarioResult[]; output: string }> {
+  const run = await startProcess(
+    process.execPath,
+    [CONFORMANCE, "server", "--url", url, "-o", join(workDir, requirements), "--requirements", requirements],
+    { cwd: workDir },
+  );
+  await run.exited();
+  const { stdout, stderr } = run.output();
+  const output = `${stdout}\n${stderr}`;
+  const summary = output.slice(output.indexOf("=== SUMMARY ==="));
+  const notScored = new Set([...summary.matchAll(/^ {2}[✓✗] (\S+) \(/gmu)].map(([, name = ""]) => name));
+  const scenarios = [...summary.matchAll(/^[✓✗] (\S+): (\d+) passed, (\d+) failed$/gmu)]
+    .map(([, name = "", , failed = "0"]) => ({ name, failed: Number(failed) }))
+    .filter((scenario) => !notScored.has(scenario.name));
+  return { scenarios, output };
+}
+
+describe("the official MCP conformance suite through /servers/{id}/mcp", { timeout: 240_000 }, () => {
+  it.each(Object.keys(KNOWN_FAILURES))(
+    "requirement set %s: every scored scenario passes but the known gaps",
+    async (set) => {
+      const { scenarios, output } = await runSuite(set);
+      expect(scenarios.length, output).toBeGreaterThanOrEqual(30);
+      const failing = scenarios.filter((s) => s.failed > 0).map((s) => s.name);
+      expect(failing.sort(), output).toEqual([...(KNOWN_FAILURES[set] ?? [])].sort());
+    },
+  );
+});
