@@ -40,6 +40,13 @@ describe("authentication", () => {
     }
   });
 
+  it("answers OAuth discovery probes with a quick 404, not a 401", async () => {
+    for (const path of ["/.well-known/oauth-protected-resource", "/.well-known/oauth-authorization-server"]) {
+      const response = await gateway.app.request(path);
+      expect(response.status, path).toBe(404);
+    }
+  });
+
   it("accepts a token it minted, and refuses tampered, expired and foreign tokens", async () => {
     const token = await gateway.mintToken("admin@example.com", 5);
     expect((await get(gateway, `Bearer ${token}`)).status).toBe(200);

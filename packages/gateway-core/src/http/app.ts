@@ -89,6 +89,9 @@ export function createApp({
   app.use("*", originGuard(settings.HOST, settings.ALLOWED_ORIGINS));
   // The docs page is a static shell (no data); it sends the token for everything it loads.
   app.get("/docs", (c) => c.html(DOCS_PAGE));
+  // No OAuth authorization server yet: discovery probes (RFC 8414 / RFC 9728, as mcp-remote and
+  // the Inspector send after a 401) get a quick 404 instead of a 401 loop.
+  app.get("/.well-known/*", (c) => c.json({ detail: "Not Found", code: "not_found" }, 404));
   // WebSocket clients often cannot send headers: these routes authenticate themselves (header,
   // `token` query parameter or subprotocol) before accepting the upgrade.
   app.get("/ws", (c, next) => webSocket.handle(c, next, undefined));
