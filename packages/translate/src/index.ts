@@ -1,1 +1,6 @@
+export { LOG_LEVELS, type LogLevel, stderrLogger, type TranslateLogger } from "./logger.js";
+export { splitCommandLine } from "./options/split-command-line.js";
+export type { TranslateOptions } from "./options/translate-options.js";
 export { createProgram, VERSION } from "./program.js";
+export { startTranslate, type TranslateHandle, type TranslateUrls } from "./start-translate.js";
+export { TranslateError, type TranslateErrorCode } from "./translate-error.js";

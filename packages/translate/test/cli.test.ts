@@ -1,14 +1,24 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startProcess, stopAllProcesses } from "@contextforge/testing";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { WebSocketClientTransport } from "@modelcontextprotocol/sdk/client/websocket.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { EVERYTHING, eventually, firstText, legacyClient, newMarker, pidsWithMarker } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
 };
+const marker = newMarker();
+const STDIO = `${process.execPath} --disable-warning=${marker} "${EVERYTHING}" --transport stdio`;
 
-afterEach(stopAllProcesses);
+afterEach(async () => {
+  await stopAllProcesses();
+  await eventually(() => expect(pidsWithMarker(marker)).toEqual([]));
+});
 
 describe("mcptranslate CLI", () => {
   it("prints its usage and purpose with --help", async () => {
@@ -16,6 +26,7 @@ describe("mcptranslate CLI", () => {
     expect(await p.exited()).toBe(0);
     expect(p.output().stdout).toContain("Usage: mcptranslate");
     expect(p.output().stdout).toContain("Bridges MCP transports: expose");
+    expect(p.output().stdout).toContain("--expose-streamable-http");
   });
 
   it("prints the package version with --version", async () => {
@@ -28,5 +39,62 @@ describe("mcptranslate CLI", () => {
     const p = await startProcess(process.execPath, [CLI]);
     expect(await p.exited()).toBe(1);
     expect(p.output().stderr).toContain("Usage: mcptranslate");
+  });
+
+  it.each([
+    [["--stdio", "node x.js", "--jsonResponse"], "--jsonResponse applies to --expose-streamable-http only"],
+    [["--stdio", "node x.js", "--port", "http"], "--port expects an integer >= 0"],
+    [["--stdio", "node x.js", "--expose-ws", "--wsPath", "/healthz"], '--wsPath "/healthz" is already used'],
+    [["--stdio", "node 'x.js"], "unterminated ' quote"],
+    [["--connect-sse", "http://example.com/sse"], "--connect-sse is not in this release yet"],
+    [["--stdio", "node x.js", "--no-such-flag"], "unknown option '--no-such-flag'"],
+  ])("exits 2 with a clear message for %j", async (args, message) => {
+    const p = await startProcess(process.execPath, [CLI, ...args]);
+    expect(await p.exited()).toBe(2);
+    expect(p.output().stderr).toContain(message);
+    expect(p.output().stdout).toBe("");
+  });
+
+  it("serves every transport, then on SIGTERM ends every session and child and exits 0", async () => {
+    const p = await startProcess(
+      process.execPath,
+      [CLI, "--stdio", STDIO, "--port", "0", "--expose-sse", "--expose-streamable-http", "--expose-ws"],
+      { readyPattern: /serving .* on SSE (http:\/\/127\.0\.0\.1:\d+)\/sse/ },
+    );
+    const [, base] = (await p.waitForOutput(/SSE (http:\/\/127\.0\.0\.1:\d+)\/sse/)) as unknown as [
+      string,
+      string,
+    ];
+    const streamable = legacyClient("cli");
+    await streamable.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`)));
+    const sse = new ClientV1({ name: "cli-sse", version: "1.0.0" });
+    await sse.connect(new SSEClientTransport(new URL(`${base}/sse`)));
+    const ws = new ClientV1({ name: "cli-ws", version: "1.0.0" });
+    await ws.connect(new WebSocketClientTransport(new URL(`${base.replace("http:", "ws:")}/ws`)));
+    expect(firstText(await sse.callTool({ name: "echo", arguments: { message: "cli" } }))).toBe("cli");
+    expect(pidsWithMarker(marker)).toHaveLength(3);
+    expect(p.output().stdout).toBe("");
+
+    p.child.kill("SIGTERM");
+    expect(await p.exited()).toBe(0);
+    expect(pidsWithMarker(marker)).toEqual([]);
+    expect(p.output().stderr).toContain("SIGTERM: shutting down");
+    await Promise.allSettled([streamable.close(), sse.close(), ws.close()]);
+  });
+
+  it("ends the shared child on SIGINT and exits 0", async () => {
+    const p = await startProcess(
+      process.execPath,
+      [CLI, "--stdio", STDIO, "--port", "0", "--expose-streamable-http", "--shared"],
+      { readyPattern: /streamable HTTP (http:\S+)/ },
+    );
+    const [, url] = (await p.waitForOutput(/streamable HTTP (http:\S+)/)) as unknown as [string, string];
+    const client = legacyClient("cli-shared");
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    expect(pidsWithMarker(marker)).toHaveLength(1);
+    p.child.kill("SIGINT");
+    expect(await p.exited()).toBe(0);
+    expect(pidsWithMarker(marker)).toEqual([]);
+    await client.close().catch(() => {});
   });
 });

@@ -1,0 +1,43 @@
+import type { StdioServerSpec, StdioSupervisor } from "@contextforge/mcp-transport";
+import type { ChildChannel, ChildConnector, SessionSink } from "./child-channel.js";
+import type { JsonRpcMessage } from "./json-rpc.js";
+import { isJsonRpcMessage } from "./json-rpc.js";
+import { RequestTracker } from "./request-tracker.js";
+
+/**
+ * A child process per downstream session (the default): the supervisor key is the session id, so
+ * a stateful server keeps one client's state, and messages pass through unchanged.
+ */
+export class DedicatedConnector implements ChildConnector {
+  readonly #supervisor: StdioSupervisor;
+  readonly #spec: StdioServerSpec;
+
+  constructor(supervisor: StdioSupervisor, spec: StdioServerSpec) {
+    this.#supervisor = supervisor;
+    this.#spec = spec;
+  }
+
+  async open(sessionId: string, sink: SessionSink): Promise<ChildChannel> {
+    const lease = await this.#supervisor.acquire(this.#spec, sessionId);
+    const tracker = new RequestTracker();
+    lease.child.onMessage((message) => {
+      if (isJsonRpcMessage(message)) sink.deliver(message, tracker.fromChild(message));
+    });
+    lease.child.onExit((exit) => {
+      if (!lease.released) sink.lost(`the stdio server exited (code ${exit.code}, signal ${exit.signal})`);
+    });
+    return {
+      pid: lease.child.pid,
+      get pendingRequests(): number {
+        return tracker.size;
+      },
+      send(message: JsonRpcMessage): void {
+        tracker.fromClient(message);
+        lease.child.send(message);
+      },
+      close: () => lease.release(),
+    };
+  }
+
+  close(): void {}
+}
