@@ -9,6 +9,9 @@ const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 afterEach(stopAllProcesses);
 
+// Every CLI run gets a scratch working directory: a start writes ./mcp.db and .contextforge/.
+const SCRATCH = mkdtempSync(join(tmpdir(), "mcpgateway-cli-"));
+
 /** Settings that must not leak in from the test runner's own environment. */
 const CLEAN_ENV = { ENVIRONMENT: "", JWT_SECRET_KEY: "", AUTH_ENCRYPTION_SECRET: "", PORT: "", HOST: "" };
 
@@ -16,6 +19,7 @@ describe("mcpgateway CLI", () => {
   it("serves /health on the port from the environment and exits 0 on SIGTERM", async () => {
     const port = await getFreePort();
     const gateway = await startProcess(process.execPath, [CLI], {
+      cwd: SCRATCH,
       env: { PORT: String(port), HOST: "127.0.0.1", LOG_FORMAT: "json" },
       readyPattern: /listening on http:\/\/127\.0\.0\.1:(\d+)/,
     });
@@ -27,6 +31,7 @@ describe("mcpgateway CLI", () => {
   it("lets --port override PORT", async () => {
     const port = await getFreePort();
     const gateway = await startProcess(process.execPath, [CLI, "--port", String(port)], {
+      cwd: SCRATCH,
       env: { PORT: "1" },
       readyPattern: /listening on/,
     });
@@ -35,25 +40,28 @@ describe("mcpgateway CLI", () => {
   });
 
   it("refuses invalid settings with exit code 2 and names the variable", async () => {
-    const cli = await startProcess(process.execPath, [CLI], { env: { PORT: "not-a-port" } });
+    const cli = await startProcess(process.execPath, [CLI], { cwd: SCRATCH, env: { PORT: "not-a-port" } });
     expect(await cli.exited()).toBe(2);
     expect(cli.output().stderr).toMatch(/PORT: must be a number/);
   });
 
   it("says clearly when the port is already in use", async () => {
     const port = await getFreePort();
-    await startProcess(process.execPath, [CLI, "--port", String(port)], { readyPattern: /listening on/ });
-    const second = await startProcess(process.execPath, [CLI, "--port", String(port)]);
+    await startProcess(process.execPath, [CLI, "--port", String(port)], {
+      cwd: SCRATCH,
+      readyPattern: /listening on/,
+    });
+    const second = await startProcess(process.execPath, [CLI, "--port", String(port)], { cwd: SCRATCH });
     expect(await second.exited()).toBe(1);
     expect(second.output().stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
   });
 
   it("prints real --help and --version", async () => {
-    const help = await startProcess(process.execPath, [CLI, "--help"]);
+    const help = await startProcess(process.execPath, [CLI, "--help"], { cwd: SCRATCH });
     expect(await help.exited()).toBe(0);
     expect(help.output().stdout).toContain("Usage: mcpgateway");
     expect(help.output().stdout).toContain("--port <port>");
-    const version = await startProcess(process.execPath, [CLI, "--version"]);
+    const version = await startProcess(process.execPath, [CLI, "--version"], { cwd: SCRATCH });
     expect(await version.exited()).toBe(0);
     expect(version.output().stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -198,7 +206,7 @@ describe("mcpgateway token", () => {
   });
 
   it("requires --username", async () => {
-    const p = await startProcess(process.execPath, [CLI, "token"]);
+    const p = await startProcess(process.execPath, [CLI, "token"], { cwd: SCRATCH });
     expect(await p.exited()).toBe(1);
     expect(p.output().stderr).toContain("--username");
   });

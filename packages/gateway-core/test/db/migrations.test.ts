@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { startProcess, stopAllProcesses } from "@contextforge/testing";
 import { sql } from "kysely";
@@ -59,7 +60,10 @@ await describeEachDialect("migrations", (dialect: DialectName) => {
     try {
       const runs = await Promise.all(
         [1, 2, 3].map(() =>
-          startProcess(process.execPath, [CLI, "migrate"], { env: { DATABASE_URL: fresh.url } }),
+          startProcess(process.execPath, [CLI, "migrate"], {
+            cwd: tmpdir(),
+            env: { DATABASE_URL: fresh.url },
+          }),
         ),
       );
       const codes = await Promise.all(runs.map((run) => run.exited()));
