@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { StdioSupervisor } from "@contextforge/mcp-transport";
 import { type ServerType, serve } from "@hono/node-server";
@@ -11,10 +11,13 @@ import { type Database, openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrations/migrate.js";
 import { createVersionInfo } from "./health/version-info.js";
 import { createApp, type RegistryServices } from "./http/app.js";
+import { InputBridge } from "./mcp/downstream/input-bridge.js";
 import { createSseEndpoint } from "./mcp/downstream/sse.js";
 import { createStreamableHttpEndpoint } from "./mcp/downstream/streamable-http.js";
 import { createWebSocketEndpoint } from "./mcp/downstream/websocket.js";
+import { createListPager } from "./mcp/list-pages.js";
 import { createMcpRouter } from "./mcp/router.js";
+import { createSubscriptionHub } from "./mcp/subscription-hub.js";
 import { discoverUpstream } from "./mcp/upstream/upstream-discovery.js";
 import { createUpstreamPool } from "./mcp/upstream/upstream-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
@@ -60,6 +63,8 @@ export interface Gateway {
     readonly sse: number;
     readonly webSocket: number;
   };
+  /** Resource URIs the gateway holds subscribed on an upstream (for metrics and tests). */
+  upstreamSubscriptions(gatewayId: string): string[];
   /** Stops accepting connections and releases every resource; idempotent. */
   stop(): Promise<void>;
 }
@@ -113,22 +118,45 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     defaultTimeoutMs: settings.TOOL_TIMEOUT * 1000,
     clientInfo: { name: "contextforge-gateway", version: GATEWAY_VERSION },
     stdio,
+    onBackgroundError: (error, gatewayId) =>
+      logger.warn({ err: error, gatewayId }, "upstream subscription or listen stream failed"),
   });
+  // Upstream list_changed -> refresh the gateway -> registry change -> sessions whose lists changed
+  // hear about it; the same path serves changes made through the REST API.
+  const hub = createSubscriptionHub({
+    snapshots,
+    upstream: pool,
+    refreshGateway: (gatewayId) => registry.gateways.refresh(gatewayId, { resources: true, prompts: true }),
+    logger,
+  });
+  const changed = (): void => {
+    snapshots.invalidate();
+    hub.registryChanged();
+  };
   const registry: RegistryServices = {
-    tools: invalidating(tools, snapshots.invalidate),
-    resources: invalidating(resources, snapshots.invalidate),
-    prompts: invalidating(prompts, snapshots.invalidate),
-    servers: invalidating(servers, snapshots.invalidate),
+    tools: invalidating(tools, changed),
+    resources: invalidating(resources, changed),
+    prompts: invalidating(prompts, changed),
+    servers: invalidating(servers, changed),
     gateways: invalidating(gateways, (method, args) => {
-      snapshots.invalidate();
+      changed();
       // Sessions with a changed or deleted upstream are closed now rather than left to idle out.
       if (method !== "create" && method !== "refresh" && typeof args[0] === "string")
         void pool.invalidate(args[0]);
     }),
   };
-  const router = createMcpRouter(snapshots, pool);
+  const pager = createListPager({ key: listCursorKeyFor(settings), pageSize: settings.MCP_PAGE_SIZE });
+  const router = createMcpRouter(snapshots, pool, pager);
+  // Single replica for now: the id only lets a state reach the replica that parked its call.
+  const inputBridge = new InputBridge({
+    key: requestStateKeyFor(settings),
+    replicaId: randomUUID(),
+    parkTimeoutMs: settings.MCP_INPUT_REQUIRED_TIMEOUT * 1000,
+  });
   const mcp = createStreamableHttpEndpoint({
+    inputBridge,
     router,
+    hub,
     version: GATEWAY_VERSION,
     maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES,
     maxSessions: 10_000,
@@ -136,12 +164,14 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
   });
   const sse = createSseEndpoint({
     router,
+    hub,
     version: GATEWAY_VERSION,
     keepaliveIntervalMs: settings.SSE_KEEPALIVE_INTERVAL * 1000,
     rootPath: settings.APP_ROOT_PATH,
   });
   const webSocket = createWebSocketEndpoint({
     router,
+    hub,
     version: GATEWAY_VERSION,
     authenticate,
     authHeaderName: settings.AUTH_HEADER_NAME,
@@ -216,6 +246,9 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     sessionCounts() {
       return { streamableHttp: mcp.sessions.size, sse: sse.size, webSocket: webSocket.size };
     },
+    upstreamSubscriptions(gatewayId) {
+      return pool.subscribedUris(gatewayId);
+    },
     async stop() {
       const current = server;
       server = undefined;
@@ -227,7 +260,9 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
           if ("closeAllConnections" in current) current.closeAllConnections();
         });
       }
+      inputBridge.close();
       await mcp.close();
+      await hub.close();
       await pool.close();
       await supervisor.close();
       await database.close();
@@ -246,6 +281,30 @@ function secretBoxFor(settings: Settings, logger: Logger): SecretBox {
     "AUTH_ENCRYPTION_SECRET is not set: stored credentials use a random key of this process and cannot be read after a restart",
   );
   return createSecretBox(randomBytes(32).toString("base64url"));
+}
+
+/**
+ * The HMAC key of MCP list cursors, derived from AUTH_ENCRYPTION_SECRET (its own HKDF label, so
+ * it is independent of the secret box's key): every replica accepts the cursors of the others,
+ * also after a restart. Without the secret (development only) a random per-process key: a cursor
+ * then fails with -32602 after a restart, and the client lists again.
+ */
+function listCursorKeyFor(settings: Settings): Uint8Array {
+  if (!settings.AUTH_ENCRYPTION_SECRET) return randomBytes(32);
+  return new Uint8Array(
+    hkdfSync("sha256", settings.AUTH_ENCRYPTION_SECRET, "contextforge", "mcp-list-cursor-v1", 32),
+  );
+}
+
+/**
+ * The HMAC key sealing MRTR `requestState` (2026 clients resuming a parked upstream call), derived
+ * from AUTH_ENCRYPTION_SECRET under its own HKDF label; a random per-process key without it.
+ */
+function requestStateKeyFor(settings: Settings): Uint8Array {
+  if (!settings.AUTH_ENCRYPTION_SECRET) return randomBytes(32);
+  return new Uint8Array(
+    hkdfSync("sha256", settings.AUTH_ENCRYPTION_SECRET, "contextforge", "mcp-request-state-v1", 32),
+  );
 }
 
 /**

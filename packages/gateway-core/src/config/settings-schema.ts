@@ -185,6 +185,12 @@ const api = {
   PAGINATION_MAX_PAGE_SIZE: envInteger(1)
     .default(500)
     .describe("Largest page size a list request may ask for."),
+  MCP_PAGE_SIZE: envInteger(1)
+    .default(100)
+    .describe(
+      "Items per page of the MCP lists (`tools/list`, `resources/list`, `resources/templates/list`, " +
+        "`prompts/list`); later pages are reached with the signed `nextCursor`.",
+    ),
   MASKED_AUTH_VALUE: z
     .string()
     .default("*****")
@@ -208,6 +214,12 @@ const upstreams = {
     .default("-")
     .describe("Separator between a gateway's slug and a tool name in exposed tool names."),
   TOOL_TIMEOUT: envInteger(1).default(60).describe("Seconds a tool call may take before it fails."),
+  MCP_INPUT_REQUIRED_TIMEOUT: envInteger(1)
+    .default(300)
+    .describe(
+      "Seconds a 2026-07-28 client has to answer an upstream's sampling, elicitation or roots " +
+        "request (`input_required`) before the waiting call is cancelled.",
+    ),
   HEALTH_CHECK_INTERVAL: envInteger(1)
     .default(60)
     .describe("Seconds between health checks of upstream gateways."),

@@ -110,6 +110,8 @@ export interface Settings {
   readonly PAGINATION_DEFAULT_PAGE_SIZE: number;
   /** `PAGINATION_MAX_PAGE_SIZE`, default 500. */
   readonly PAGINATION_MAX_PAGE_SIZE: number;
+  /** `MCP_PAGE_SIZE`: items per page of the MCP list methods, default 100. */
+  readonly MCP_PAGE_SIZE: number;
   /** `MASKED_AUTH_VALUE`: shown instead of stored credentials in API answers. */
   readonly MASKED_AUTH_VALUE: string;
   /** `LEGACY_API_ENABLED`: keep ContextForge's legacy REST endpoints. */
@@ -130,6 +132,8 @@ export interface Settings {
   readonly GATEWAY_TOOL_NAME_SEPARATOR: ToolNameSeparator;
   /** `TOOL_TIMEOUT`: seconds a tool call may take, default 60. */
   readonly TOOL_TIMEOUT: number;
+  /** `MCP_INPUT_REQUIRED_TIMEOUT`: seconds a 2026 client has to answer `input_required`, default 300. */
+  readonly MCP_INPUT_REQUIRED_TIMEOUT: number;
   /** `HEALTH_CHECK_INTERVAL`: seconds between upstream health checks, default 60. */
   readonly HEALTH_CHECK_INTERVAL: number;
   /** `HEALTH_CHECK_TIMEOUT`: seconds one health check may take, default 10. */

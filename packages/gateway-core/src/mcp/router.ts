@@ -9,6 +9,7 @@ import type {
   SnapshotServer,
   SnapshotTool,
 } from "../registry/registry-snapshot.js";
+import type { ListKind, ListPage, ListPager } from "./list-pages.js";
 import { UpstreamError } from "./upstream/upstream-error.js";
 import { UpstreamRpcError } from "./upstream/upstream-rpc-error.js";
 import { addressOf, type CallRelay, type UpstreamCaller } from "./upstream-caller.js";
@@ -25,12 +26,13 @@ type Json = Record<string, unknown>;
 export interface McpRouter {
   /** Throws a 404 GatewayError when the virtual server does not exist or is disabled. */
   checkView(view: McpView): Promise<void>;
-  listTools(view: McpView): Promise<Json[]>;
+  /** One page of a list (`cursor` from the previous page's `nextCursor`); bad cursors: -32602. */
+  listTools(view: McpView, cursor?: string): Promise<ListPage>;
   callTool(view: McpView, name: string, args: Json | undefined, relay: CallRelay): Promise<Json>;
-  listResources(view: McpView): Promise<Json[]>;
-  listResourceTemplates(view: McpView): Promise<Json[]>;
+  listResources(view: McpView, cursor?: string): Promise<ListPage>;
+  listResourceTemplates(view: McpView, cursor?: string): Promise<ListPage>;
   readResource(view: McpView, uri: string, relay: CallRelay): Promise<Json>;
-  listPrompts(view: McpView): Promise<Json[]>;
+  listPrompts(view: McpView, cursor?: string): Promise<ListPage>;
   getPrompt(
     view: McpView,
     name: string,
@@ -82,8 +84,59 @@ function withoutHopMeta<T>(result: T): T {
   return (Object.keys(kept).length > 0 ? { ...rest, _meta: kept } : rest) as T;
 }
 
-/** Creates the router. */
-export function createMcpRouter(snapshots: RegistrySnapshotSource, upstream: UpstreamCaller): McpRouter {
+/** The client-facing items of each list of a snapshot view, built once per (immutable) snapshot. */
+function listItems(server: SnapshotServer): Record<ListKind, Json[]> {
+  return {
+    tools: server.tools.filter(invocable).map((tool) =>
+      defined({
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: Object.keys(tool.annotations).length > 0 ? tool.annotations : undefined,
+      }),
+    ),
+    resources: server.resources
+      .filter((r) => r.uriTemplate === undefined)
+      .map((r) =>
+        defined({ uri: r.uri, name: r.name, description: r.description, mimeType: r.mimeType, size: r.size }),
+      ),
+    resourceTemplates: server.resources
+      .filter((r) => r.uriTemplate !== undefined)
+      .map((r) =>
+        defined({
+          uriTemplate: r.uriTemplate,
+          name: r.name,
+          description: r.description,
+          mimeType: r.mimeType,
+        }),
+      ),
+    prompts: server.prompts.map((p) =>
+      defined({
+        name: p.name,
+        title: p.title,
+        description: p.description,
+        arguments: p.arguments.length > 0 ? p.arguments : undefined,
+      }),
+    ),
+  };
+}
+
+// What identifies an item within its list (what a page position is anchored to).
+const LIST_KEYS: Record<ListKind, (item: Json) => string> = {
+  tools: (item) => String(item.name),
+  resources: (item) => String(item.uri),
+  resourceTemplates: (item) => String(item.uriTemplate),
+  prompts: (item) => String(item.name),
+};
+
+/** Creates the router; `pager` cuts every list into pages of one size, with signed cursors. */
+export function createMcpRouter(
+  snapshots: RegistrySnapshotSource,
+  upstream: UpstreamCaller,
+  pager: ListPager,
+): McpRouter {
   const upstreams: UpstreamCaller = {
     callTool: (...args) => relayed(upstream.callTool(...args)),
     readResource: (...args) => relayed(upstream.readResource(...args)),
@@ -96,6 +149,17 @@ export function createMcpRouter(snapshots: RegistrySnapshotSource, upstream: Ups
     const server = snapshot.servers.get(view.serverId);
     if (!server) throw new GatewayError("not_found", `Server not found: ${view.serverId}`);
     return server;
+  };
+
+  const lists = new WeakMap<SnapshotServer, Record<ListKind, Json[]>>();
+  const listPage = async (kind: ListKind, view: McpView, cursor: string | undefined): Promise<ListPage> => {
+    const server = await viewOf(view);
+    let items = lists.get(server);
+    if (!items) {
+      items = listItems(server);
+      lists.set(server, items);
+    }
+    return pager.page(kind, view.serverId ?? "", items[kind], LIST_KEYS[kind], cursor);
   };
 
   const findTool = async (view: McpView, name: string): Promise<SnapshotTool> => {
@@ -121,18 +185,7 @@ export function createMcpRouter(snapshots: RegistrySnapshotSource, upstream: Ups
       await viewOf(view);
     },
 
-    async listTools(view) {
-      return (await viewOf(view)).tools.filter(invocable).map((tool) =>
-        defined({
-          name: tool.name,
-          title: tool.title,
-          description: tool.description,
-          inputSchema: tool.inputSchema,
-          outputSchema: tool.outputSchema,
-          annotations: Object.keys(tool.annotations).length > 0 ? tool.annotations : undefined,
-        }),
-      );
-    },
+    listTools: (view, cursor) => listPage("tools", view, cursor),
 
     async callTool(view, name, args, relay) {
       const tool = await findTool(view, name);
@@ -140,32 +193,9 @@ export function createMcpRouter(snapshots: RegistrySnapshotSource, upstream: Ups
       return upstreams.callTool(addressOf(tool.upstream), tool.originalName, args, relay);
     },
 
-    async listResources(view) {
-      return (await viewOf(view)).resources
-        .filter((r) => r.uriTemplate === undefined)
-        .map((r) =>
-          defined({
-            uri: r.uri,
-            name: r.name,
-            description: r.description,
-            mimeType: r.mimeType,
-            size: r.size,
-          }),
-        );
-    },
+    listResources: (view, cursor) => listPage("resources", view, cursor),
 
-    async listResourceTemplates(view) {
-      return (await viewOf(view)).resources
-        .filter((r) => r.uriTemplate !== undefined)
-        .map((r) =>
-          defined({
-            uriTemplate: r.uriTemplate,
-            name: r.name,
-            description: r.description,
-            mimeType: r.mimeType,
-          }),
-        );
-    },
+    listResourceTemplates: (view, cursor) => listPage("resourceTemplates", view, cursor),
 
     async readResource(view, uri, relay) {
       const resource = resourceFor(await viewOf(view), uri);
@@ -174,16 +204,7 @@ export function createMcpRouter(snapshots: RegistrySnapshotSource, upstream: Ups
       return { contents: [defined({ uri, mimeType: resource.mimeType, text: resource.text ?? "" })] };
     },
 
-    async listPrompts(view) {
-      return (await viewOf(view)).prompts.map((p) =>
-        defined({
-          name: p.name,
-          title: p.title,
-          description: p.description,
-          arguments: p.arguments.length > 0 ? p.arguments : undefined,
-        }),
-      );
-    },
+    listPrompts: (view, cursor) => listPage("prompts", view, cursor),
 
     async getPrompt(view, name, args, relay) {
       const prompt = await findPrompt(view, name);

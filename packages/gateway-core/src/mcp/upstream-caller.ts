@@ -8,8 +8,12 @@ export interface CallRelay {
   readonly onServerRequest?: (request: {
     method: string;
     params?: Record<string, unknown>;
+    /** The upstream's id of the request (JSON-RPC id, or a 2026 upstream's inputRequests key). */
+    id?: string | number;
   }) => Promise<Record<string, unknown>>;
   readonly onNotification?: (notification: { method: string; params?: Record<string, unknown> }) => void;
+  /** The downstream's client capabilities, declared to a 2026-07-28 upstream for this call. */
+  readonly clientCapabilities?: Record<string, unknown>;
 }
 
 /** An upstream as the session pool addresses it: over HTTP, or a stdio command it runs. */

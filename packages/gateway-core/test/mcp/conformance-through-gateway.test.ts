@@ -24,23 +24,8 @@ const EVERYTHING = join(
  * counts stay true.
  */
 const KNOWN_FAILURES: Record<string, readonly string[]> = {
-  // Resource subscriptions are not relayed yet.
-  "2025-11-25": ["resources-subscribe", "resources-unsubscribe"],
-  // 2026 clients of a 2025 upstream: input_required (MRTR) bridging, the 2026-only diagnostic
-  // tools and list_changed on subscriptions/listen are not relayed yet.
-  "2026-07-28": [
-    "server-stateless",
-    "input-required-result-basic-elicitation",
-    "input-required-result-basic-sampling",
-    "input-required-result-basic-list-roots",
-    "input-required-result-request-state",
-    "input-required-result-multiple-input-requests",
-    "input-required-result-multi-round",
-    "input-required-result-non-tool-request",
-    "input-required-result-result-type",
-    "input-required-result-tampered-state",
-    "input-required-result-capability-check",
-  ],
+  "2025-11-25": [],
+  "2026-07-28": [],
 };
 
 interface ScenarioResult {
@@ -49,7 +34,8 @@ interface ScenarioResult {
 }
 
 let gateway: Gateway;
-let url: string;
+/** The virtual server each requirement set runs against. */
+const urls: Record<string, string> = {};
 let workDir: string;
 
 beforeAll(async () => {
@@ -103,7 +89,47 @@ beforeAll(async () => {
     // The suite calls the fixture's own names (test_simple_text, ...).
     expose_original_names: true,
   });
-  url = `${base}/servers/${server.id}/mcp`;
+  urls["2025-11-25"] = `${base}/servers/${server.id}/mcp`;
+
+  // The 2026 run: the same 2025 upstream, plus the 2026-only fixtures (the multi-round-trip
+  // tools and prompt, test_missing_capability) of a second, dual-era everything server, so
+  // 2026 clients are bridged both to a 2025 upstream and to a 2026 one.
+  const modernPort = await getFreePort();
+  await startProcess(process.execPath, [EVERYTHING, "--transport", "http", "--port", String(modernPort)], {
+    readyPattern: /listening on/,
+  });
+  const modern = await registry.gateways.create({
+    name: "everything-2026",
+    url: `http://127.0.0.1:${modernPort}/mcp`,
+    transport: "STREAMABLEHTTP",
+    tags: [],
+  });
+  const legacyTools = (await registry.tools.list(query)).items;
+  const legacyPrompts = (await registry.prompts.list(query)).items;
+  const modernQuery = { ...query, gatewayId: modern.id };
+  const onlyModern = <T extends { originalName?: string | null; name: string }>(
+    items: readonly T[],
+    legacy: readonly T[],
+  ): T[] => {
+    const taken = new Set(legacy.map((item) => item.originalName ?? item.name));
+    return items.filter((item) => !taken.has(item.originalName ?? item.name));
+  };
+  const server2026 = await registry.servers.create({
+    name: "conformance-2026",
+    tags: [],
+    associated_tools: [
+      ...legacyTools,
+      ...onlyModern((await registry.tools.list(modernQuery)).items, legacyTools),
+    ].map((t) => t.id),
+    associated_resources: (await registry.resources.list(query)).items.map((r) => r.id),
+    associated_prompts: [
+      ...legacyPrompts,
+      ...onlyModern((await registry.prompts.list(modernQuery)).items, legacyPrompts),
+    ].map((p) => p.id),
+    associated_a2a_agents: [],
+    expose_original_names: true,
+  });
+  urls["2026-07-28"] = `${base}/servers/${server2026.id}/mcp`;
 });
 
 afterAll(async () => {
@@ -115,7 +141,16 @@ afterAll(async () => {
 async function runSuite(requirements: string): Promise<{ scenarios: ScenarioResult[]; output: string }> {
   const run = await startProcess(
     process.execPath,
-    [CONFORMANCE, "server", "--url", url, "-o", join(workDir, requirements), "--requirements", requirements],
+    [
+      CONFORMANCE,
+      "server",
+      "--url",
+      urls[requirements] ?? "",
+      "-o",
+      join(workDir, requirements),
+      "--requirements",
+      requirements,
+    ],
     { cwd: workDir },
   );
   await run.exited();

@@ -74,6 +74,7 @@ describe("server->client requests over a 2025 streamable HTTP session (everythin
     expect(alice.requests).toEqual([
       {
         method: "sampling/createMessage",
+        id: expect.anything(),
         params: expect.objectContaining({
           messages: [{ role: "user", content: { type: "text", text: "for alice" } }],
         }),

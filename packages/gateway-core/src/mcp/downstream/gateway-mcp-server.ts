@@ -1,6 +1,10 @@
-import { Server } from "@modelcontextprotocol/server";
+import type { Server } from "@modelcontextprotocol/server";
+import type { ListPage } from "../list-pages.js";
 import type { McpRouter, McpView } from "../router.js";
+import type { SessionSubscriptions } from "../subscription-hub.js";
 import type { CallRelay } from "../upstream-caller.js";
+import { GatewaySdkServer } from "./gateway-sdk-server.js";
+import type { BridgeContext, BridgedMethod, InputBridge } from "./input-bridge.js";
 
 /** The protocol era a server instance serves. */
 export type ProtocolEra = "legacy" | "modern";
@@ -31,67 +35,100 @@ function relayFor(ctx: RelayContext, era: ProtocolEra): CallRelay {
     ...(progressToken === undefined
       ? {}
       : { onProgress: (p) => notify({ method: "notifications/progress", params: { progressToken, ...p } }) }),
-    // 2025 sessions can carry server->client requests on the call's stream; the 2026 wire
-    // answers them with input_required instead (bridged in a later release).
+    // 2025 sessions carry server->client requests on the call's stream; for the 2026 wire the
+    // InputBridge answers them with input_required (see `bridged` below).
     ...(era === "legacy"
-      ? { onServerRequest: async (request) => (await ctx.mcpReq.send(request)) as Json }
+      ? {
+          // Only method and params: the downstream request gets an id of the downstream session.
+          onServerRequest: async ({ method, params }) =>
+            (await ctx.mcpReq.send(params === undefined ? { method } : { method, params })) as Json,
+        }
       : {}),
     onNotification: notify,
   };
 }
 
+/** The requested page's cursor (the SDK has checked it is a string when present). */
+const cursorOf = (request: { params?: Json }): string | undefined =>
+  request.params?.cursor as string | undefined;
+
+/** A list result: the page under `key`, and `nextCursor` unless it is the last page. */
+function listResult(key: string, page: ListPage): Json {
+  return page.nextCursor === undefined
+    ? { [key]: page.items }
+    : { [key]: page.items, nextCursor: page.nextCursor };
+}
+
 /**
  * A low-level SDK server for one downstream serving unit (a 2025 session or one 2026
- * request) whose every handler delegates to the router, scoped to `view`.
+ * request) whose every handler delegates to the router, scoped to `view`. A 2025 session passes
+ * its `subscriptions` (2026 clients subscribe on `subscriptions/listen`, served by the SDK). A 2026
+ * server given an `inputBridge` answers upstream sampling, elicitation and roots requests with
+ * `input_required` and resumes the call on the client's retry; without one they are refused.
  */
 export function createGatewayMcpServer(
   router: McpRouter,
   view: McpView,
   era: ProtocolEra,
   version: string,
+  subscriptions?: SessionSubscriptions,
+  inputBridge?: InputBridge,
 ): Server {
-  const server = new Server(
+  const bridge = era === "modern" ? inputBridge : undefined;
+  const server = new GatewaySdkServer(
     { name: "contextforge-gateway", version },
     {
       capabilities: {
         tools: { listChanged: true },
-        resources: { listChanged: true },
+        resources: { listChanged: true, subscribe: true },
         prompts: { listChanged: true },
         completions: {},
         logging: {},
       },
       instructions:
         "ContextForge gateway: tools, resources and prompts of many MCP servers behind one endpoint.",
+      ...(bridge ? { requestState: { verify: bridge.verify } } : {}),
     },
   );
-  const on = (method: string, handler: Handler): void => {
-    (server.setRequestHandler as unknown as (method: string, handler: Handler) => void)(method, handler);
-  };
-  on("tools/list", async () => ({ tools: await router.listTools(view) }));
+  /** Runs a call that may need client input: through the bridge on the 2026 wire. */
+  const bridged = (
+    ctx: RelayContext,
+    method: BridgedMethod,
+    params: Json,
+    run: (relay: CallRelay) => Promise<Json>,
+  ): Promise<Json> =>
+    bridge
+      ? bridge.serve(ctx as unknown as BridgeContext, { method, params, run }, (c) =>
+          relayFor(c as unknown as RelayContext, era),
+        )
+      : run(relayFor(ctx, era));
+  const on = (method: string, handler: Handler): void => server.handle(method, handler);
+  on("tools/list", async (request) => listResult("tools", await router.listTools(view, cursorOf(request))));
   on("tools/call", async (request, ctx) => {
     const params = request.params ?? {};
-    return router.callTool(
-      view,
-      String(params.name),
-      params.arguments as Json | undefined,
-      relayFor(ctx, era),
+    const args = params.arguments as Json | undefined;
+    return bridged(ctx, "tools/call", { name: params.name, arguments: args }, (relay) =>
+      router.callTool(view, String(params.name), args, relay),
     );
   });
-  on("resources/list", async () => ({ resources: await router.listResources(view) }));
-  on("resources/templates/list", async () => ({
-    resourceTemplates: await router.listResourceTemplates(view),
-  }));
-  on("resources/read", async (request, ctx) =>
-    router.readResource(view, String(request.params?.uri), relayFor(ctx, era)),
+  on("resources/list", async (request) =>
+    listResult("resources", await router.listResources(view, cursorOf(request))),
   );
-  on("prompts/list", async () => ({ prompts: await router.listPrompts(view) }));
+  on("resources/templates/list", async (request) =>
+    listResult("resourceTemplates", await router.listResourceTemplates(view, cursorOf(request))),
+  );
+  on("resources/read", async (request, ctx) => {
+    const uri = String(request.params?.uri);
+    return bridged(ctx, "resources/read", { uri }, (relay) => router.readResource(view, uri, relay));
+  });
+  on("prompts/list", async (request) =>
+    listResult("prompts", await router.listPrompts(view, cursorOf(request))),
+  );
   on("prompts/get", async (request, ctx) => {
     const params = request.params ?? {};
-    return router.getPrompt(
-      view,
-      String(params.name),
-      params.arguments as Record<string, string> | undefined,
-      relayFor(ctx, era),
+    const args = params.arguments as Record<string, string> | undefined;
+    return bridged(ctx, "prompts/get", { name: params.name, arguments: args }, (relay) =>
+      router.getPrompt(view, String(params.name), args, relay),
     );
   });
   on("completion/complete", async (request, ctx) =>
@@ -99,5 +136,15 @@ export function createGatewayMcpServer(
   );
   // Upstream log levels are per upstream session; the gateway relays what arrives.
   on("logging/setLevel", async () => ({}));
+  if (subscriptions) {
+    on("resources/subscribe", async (request) => {
+      await subscriptions.subscribe(String(request.params?.uri));
+      return {};
+    });
+    on("resources/unsubscribe", async (request) => {
+      await subscriptions.unsubscribe(String(request.params?.uri));
+      return {};
+    });
+  }
   return server;
 }

@@ -1,5 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { type Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
+import {
+  isJsonContentType,
+  type Server,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
 
 interface Session {
   readonly server: Server;
@@ -12,6 +16,29 @@ interface Session {
 
 function jsonRpcError(status: number, code: number, message: string): Response {
   return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status });
+}
+
+// 2025-06-18 removed JSON-RPC batches; a 2025-03-26 session must still accept them.
+const FIRST_VERSION_WITHOUT_BATCHES = "2025-06-18";
+
+/**
+ * Reads a POST body that must not be a JSON-RPC batch: a 400 answer, or the parsed body for the
+ * transport (so it is parsed once). Other media types go to the transport untouched (its 415).
+ */
+async function unbatched(
+  request: Request,
+  refusal: string,
+): Promise<Response | { readonly parsedBody: unknown } | undefined> {
+  if (request.method !== "POST" || !isJsonContentType(request.headers.get("content-type"))) return undefined;
+  let parsedBody: unknown;
+  try {
+    parsedBody = JSON.parse(await request.text());
+  } catch {
+    return jsonRpcError(400, -32700, "Parse error: Invalid JSON");
+  }
+  return Array.isArray(parsedBody)
+    ? jsonRpcError(400, -32600, `Invalid Request: ${refusal}`)
+    : { parsedBody };
 }
 
 /** Options of {@link LegacySessions}. */
@@ -52,11 +79,22 @@ export class LegacySessions {
         return jsonRpcError(404, -32001, "Session not found");
       }
       session.lastUsed = Date.now();
-      return session.transport.handleRequest(request);
+      // The SDK transport accepts batches whatever the session negotiated.
+      const negotiated = session.server.getNegotiatedProtocolVersion() ?? "";
+      if (negotiated < FIRST_VERSION_WITHOUT_BATCHES) return session.transport.handleRequest(request);
+      const body = await unbatched(
+        request,
+        `protocol version ${negotiated} does not accept JSON-RPC batches`,
+      );
+      if (body instanceof Response) return body;
+      return session.transport.handleRequest(request, body);
     }
     if (request.method !== "POST")
       return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
-    return this.#open(request, owner, scope, createServer);
+    // `initialize` MUST NOT be part of a batch (2025-03-26), and nothing else opens a session.
+    const body = await unbatched(request, "initialize must not be part of a JSON-RPC batch");
+    if (body instanceof Response) return body;
+    return this.#open(request, body, owner, scope, createServer);
   }
 
   /** Closes every session. */
@@ -67,7 +105,13 @@ export class LegacySessions {
     await Promise.allSettled(sessions.map((session) => session.server.close()));
   }
 
-  async #open(request: Request, owner: string, scope: string, createServer: () => Server): Promise<Response> {
+  async #open(
+    request: Request,
+    body: { readonly parsedBody: unknown } | undefined,
+    owner: string,
+    scope: string,
+    createServer: () => Server,
+  ): Promise<Response> {
     const server = createServer();
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
@@ -86,7 +130,7 @@ export class LegacySessions {
       previous?.();
     };
     // The transport answers anything but `initialize` with an error; that opens no session.
-    const response = await transport.handleRequest(request);
+    const response = await transport.handleRequest(request, body);
     if (transport.sessionId === undefined) await server.close();
     return response;
   }

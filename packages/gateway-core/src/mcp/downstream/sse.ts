@@ -3,13 +3,16 @@ import { type JSONRPCMessage, parseJSONRPCMessage, type Server } from "@modelcon
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../auth/principal.js";
 import type { McpRouter, McpView } from "../router.js";
-import { createGatewayMcpServer } from "./gateway-mcp-server.js";
+import type { SubscriptionHub } from "../subscription-hub.js";
 import { idOf, JSON_RPC_INVALID_REQUEST, JSON_RPC_PARSE_ERROR, jsonRpcError } from "./json-rpc-error.js";
+import { createLegacySessionServer } from "./legacy-session-server.js";
 import { SseServerTransport } from "./sse-server-transport.js";
 
 /** Options of the HTTP+SSE endpoint. */
 export interface SseOptions {
   readonly router: McpRouter;
+  /** Relays resource subscriptions and list changes to the sessions. */
+  readonly hub: SubscriptionHub;
   readonly version: string;
   /** Milliseconds between keep-alive comments on an open stream. */
   readonly keepaliveIntervalMs: number;
@@ -64,10 +67,12 @@ export function createSseEndpoint(options: SseOptions): SseEndpoint {
         `${options.rootPath}${scope}/message?session_id=${id}`,
         options.keepaliveIntervalMs,
       );
-      const server = createGatewayMcpServer(router, view, "legacy", version);
+      const server = createLegacySessionServer(router, options.hub, view, version);
       sessions.set(id, { server, transport, owner: c.get("principal").subject, scope: serverId ?? "" });
+      const release = server.onclose;
       server.onclose = () => {
         sessions.delete(id);
+        release?.();
       };
       await server.connect(transport);
       // The node server aborts the request when the client goes away; the stream may also be

@@ -2,16 +2,24 @@ import { createMcpHandler, isLegacyRequest, type McpHttpHandler } from "@modelco
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../auth/principal.js";
 import type { McpRouter, McpView } from "../router.js";
+import type { SubscriptionHub } from "../subscription-hub.js";
 import { createGatewayMcpServer } from "./gateway-mcp-server.js";
+import type { InputBridge } from "./input-bridge.js";
+import { createLegacySessionServer } from "./legacy-session-server.js";
 import { LegacySessions } from "./legacy-sessions.js";
+import { listenedUris, releasingWhenDone } from "./listen-request.js";
 
 /** Options of the streamable HTTP endpoint. */
 export interface StreamableHttpOptions {
   readonly router: McpRouter;
+  /** Relays resource subscriptions and list changes to 2025 sessions and 2026 listen streams. */
+  readonly hub: SubscriptionHub;
   readonly version: string;
   readonly maxRequestBodyBytes: number;
   readonly maxSessions: number;
   readonly sessionIdleTimeoutMs: number;
+  /** Bridges upstream sampling/elicitation/roots requests to 2026 clients (`input_required`). */
+  readonly inputBridge?: InputBridge;
 }
 
 /** The streamable HTTP endpoint: a Hono handler, and `close()` for shutdown. */
@@ -36,10 +44,11 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
     (ctx) => {
       const serverId = ctx.authInfo?.extra?.serverId;
       const view: McpView = { serverId: typeof serverId === "string" ? serverId : undefined };
-      return createGatewayMcpServer(router, view, "modern", version);
+      return createGatewayMcpServer(router, view, "modern", version, undefined, options.inputBridge);
     },
     { legacy: "reject", maxRequestBodySize: options.maxRequestBodyBytes },
   );
+  const detachNotifier = options.hub.addListenNotifier(modern.notify);
 
   return {
     sessions,
@@ -50,14 +59,30 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
       const request = c.req.raw;
       if (await isLegacyRequest(request, undefined, { maxRequestBodySize: options.maxRequestBodyBytes })) {
         return sessions.fetch(request, principal.subject, serverId ?? "", () =>
-          createGatewayMcpServer(router, view, "legacy", version),
+          createLegacySessionServer(router, options.hub, view, version),
         );
       }
-      return modern.fetch(request, {
+      const uris = await listenedUris(request, options.maxRequestBodyBytes);
+      const response = await modern.fetch(request, {
         authInfo: { token: "", clientId: principal.subject, scopes: [], extra: { serverId } },
       });
+      // A listen stream that opened: what it asked for is subscribed upstream while it lasts. Its
+      // ack (the stream's first event) reaches the client only once the upstream subscriptions
+      // are made: an update of a listened URI right after the ack must not be lost upstream.
+      if (uris === undefined || !response.headers.get("content-type")?.startsWith("text/event-stream"))
+        return response;
+      const hold = options.hub.openListen(view, uris);
+      try {
+        await hold.ready;
+      } catch (error) {
+        hold.release();
+        await response.body?.cancel().catch(() => {});
+        throw error;
+      }
+      return releasingWhenDone(response, hold.release);
     },
     async close() {
+      detachNotifier();
       await Promise.allSettled([sessions.close(), modern.close()]);
     },
   };

@@ -8,13 +8,16 @@ import type { GatewayEnv, Principal } from "../../auth/principal.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { Logger } from "../../observability/logger.js";
 import type { McpRouter, McpView } from "../router.js";
-import { createGatewayMcpServer } from "./gateway-mcp-server.js";
+import type { SubscriptionHub } from "../subscription-hub.js";
+import { createLegacySessionServer } from "./legacy-session-server.js";
 import { redactedUrl, selectSubprotocol, webSocketAuthorization } from "./websocket-credentials.js";
 import { WebSocketServerTransport } from "./websocket-server-transport.js";
 
 /** Options of the WebSocket endpoint. */
 export interface WebSocketOptions {
   readonly router: McpRouter;
+  /** Relays resource subscriptions and list changes to the sessions. */
+  readonly hub: SubscriptionHub;
   readonly version: string;
   readonly authenticate: Authenticator;
   /** The header that carries credentials (`AUTH_HEADER_NAME`). */
@@ -57,10 +60,12 @@ export function createWebSocketEndpoint(options: WebSocketOptions): WebSocketEnd
       return {
         onOpen: (_event, socket) => {
           transport = new WebSocketServerTransport(socket, id);
-          const mcp = createGatewayMcpServer(router, view, "legacy", version);
+          const mcp = createLegacySessionServer(router, options.hub, view, version);
           sessions.set(id, mcp);
+          const release = mcp.onclose;
           mcp.onclose = () => {
             sessions.delete(id);
+            release?.();
             logger.debug({ session: id }, "websocket session closed");
           };
           mcp.connect(transport).catch((error: unknown) => {

@@ -14,8 +14,9 @@ export type ForwardedMethod = "tools/call" | "resources/read" | "prompts/get" | 
  * signal and progress listener. The result is the upstream's, as the SDK decoded it.
  *
  * On a 2026-07-28 connection the client's capabilities travel in each request's `_meta`: a call
- * whose downstream cannot answer server->client requests declares none, so the upstream does not
- * answer `input_required` for input nobody can give.
+ * whose downstream cannot answer server->client requests declares none, and one that names
+ * `ctx.clientCapabilities` declares exactly those, so the upstream does not answer
+ * `input_required` for input nobody can give.
  */
 export function sendUpstreamRequest(
   client: Client,
@@ -28,9 +29,13 @@ export function sendUpstreamRequest(
   if (ctx.signal) options.signal = ctx.signal;
   if (ctx.onProgress) options.onprogress = relayProgress(ctx.onProgress);
   const modern = client.getProtocolEra() === "modern";
+  const declared = ctx.onServerRequest === undefined ? {} : ctx.clientCapabilities;
   const sent =
-    modern && ctx.onServerRequest === undefined
-      ? { ...params, _meta: { ...(params._meta as object | undefined), [CLIENT_CAPABILITIES_META_KEY]: {} } }
+    modern && declared !== undefined
+      ? {
+          ...params,
+          _meta: { ...(params._meta as object | undefined), [CLIENT_CAPABILITIES_META_KEY]: declared },
+        }
       : params;
   return client.request({ method, params: sent }, options) as Promise<Record<string, unknown>>;
 }

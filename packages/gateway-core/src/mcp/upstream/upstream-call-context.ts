@@ -9,6 +9,11 @@ export interface UpstreamProgress {
 export interface UpstreamServerRequest {
   readonly method: string;
   readonly params?: Record<string, unknown>;
+  /**
+   * The upstream's id of the request: its JSON-RPC id (2025), or the key of the entry in a 2026
+   * upstream's `inputRequests` that the SDK client is fulfilling.
+   */
+  readonly id?: string | number;
 }
 
 /** A notification the upstream sent while a call ran, such as `notifications/message`. */
@@ -32,6 +37,11 @@ export interface UpstreamCallContext {
    * Undefined: the upstream gets a JSON-RPC error "method not found".
    */
   readonly onServerRequest?: (request: UpstreamServerRequest) => Promise<Record<string, unknown>>;
+  /**
+   * The client capabilities of the downstream that made the call (sampling, elicitation, roots),
+   * declared to a 2026-07-28 upstream in this request's `_meta`. Undefined: the session's.
+   */
+  readonly clientCapabilities?: Record<string, unknown>;
   /** Notifications that belong to this call, e.g. `notifications/message` logged while it runs. */
   readonly onNotification?: (notification: UpstreamNotification) => void;
 }

@@ -61,11 +61,16 @@ export class UpstreamCallRouter {
 
   /** Registers the server->client request and logging handlers on a client not yet connected. */
   install(client: Client): void {
-    const route = (request: { method: string; params?: unknown }): Promise<Record<string, unknown>> =>
-      this.#answer(request);
-    client.setRequestHandler(SERVER_REQUEST_METHODS[0], (r) => route(r) as Promise<CreateMessageResult>);
-    client.setRequestHandler(SERVER_REQUEST_METHODS[1], (r) => route(r) as Promise<ElicitResult>);
-    client.setRequestHandler(SERVER_REQUEST_METHODS[2], (r) => route(r) as Promise<ListRootsResult>);
+    const route = (
+      request: { method: string; params?: unknown },
+      ctx: { mcpReq: { id: string | number } },
+    ): Promise<Record<string, unknown>> => this.#answer(request, ctx.mcpReq.id);
+    client.setRequestHandler(
+      SERVER_REQUEST_METHODS[0],
+      (r, c) => route(r, c) as Promise<CreateMessageResult>,
+    );
+    client.setRequestHandler(SERVER_REQUEST_METHODS[1], (r, c) => route(r, c) as Promise<ElicitResult>);
+    client.setRequestHandler(SERVER_REQUEST_METHODS[2], (r, c) => route(r, c) as Promise<ListRootsResult>);
     client.setNotificationHandler("notifications/message", (notification) => {
       const deliver = this.#owner()?.ctx.onNotification;
       try {
@@ -84,7 +89,10 @@ export class UpstreamCallRouter {
     return this.#inFlight.values().next().value;
   }
 
-  async #answer(request: { method: string; params?: unknown }): Promise<Record<string, unknown>> {
+  async #answer(
+    request: { method: string; params?: unknown },
+    id: string | number,
+  ): Promise<Record<string, unknown>> {
     const call = this.#owner();
     const handler = call?.ctx.onServerRequest;
     if (handler === undefined) {
@@ -95,7 +103,7 @@ export class UpstreamCallRouter {
           : `${request.method} is not supported by the client of this call`,
       );
     }
-    return handler(toMessage(request));
+    return handler({ ...toMessage(request), id });
   }
 }
 

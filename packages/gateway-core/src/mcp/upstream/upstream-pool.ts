@@ -9,6 +9,7 @@ import type { UpstreamClientInfo } from "./upstream-connection.js";
 import type { UpstreamEndpoint } from "./upstream-endpoint.js";
 import { UpstreamSessionPool } from "./upstream-session-pool.js";
 import type { UpstreamStdioOptions } from "./upstream-stdio-connection.js";
+import type { WatchedNotificationMethod } from "./upstream-watch.js";
 
 export type {
   UpstreamCallContext,
@@ -26,6 +27,14 @@ export type UpstreamCallToolResult = CallToolResult & Record<string, unknown>;
 export type UpstreamReadResourceResult = ReadResourceResult & Record<string, unknown>;
 export type UpstreamGetPromptResult = GetPromptResult & Record<string, unknown>;
 export type UpstreamCompleteResult = CompleteResult & Record<string, unknown>;
+export type { WatchedNotificationMethod } from "./upstream-watch.js";
+
+/** An upstream notification that belongs to no call: a resource update or a list change. */
+export interface UpstreamNotificationEvent {
+  readonly gatewayId: string;
+  readonly method: WatchedNotificationMethod;
+  readonly params: Record<string, unknown>;
+}
 
 /**
  * Forwards downstream calls to upstream MCP servers over pooled, reused sessions.
@@ -57,6 +66,23 @@ export interface UpstreamPool {
     params: Record<string, unknown>,
     ctx?: UpstreamCallContext,
   ): Promise<UpstreamCompleteResult>;
+  /**
+   * Adds a subscriber of resource `uri` of the endpoint's gateway. Subscriptions are ref-counted:
+   * the first subscriber subscribes upstream (`resources/subscribe` on a 2025 session, the URI set
+   * of a `subscriptions/listen` stream on a 2026 one) and rejects when the upstream refuses; the
+   * session holding them stays open while unused and they are made again when it is replaced.
+   */
+  subscribeResource(endpoint: UpstreamEndpoint, uri: string): Promise<void>;
+  /** Removes a subscriber added by {@link subscribeResource}; the last one unsubscribes. Never throws. */
+  unsubscribeResource(gatewayId: string, uri: string): Promise<void>;
+  /** URIs of a gateway with at least one subscriber (for tests and metrics). */
+  subscribedUris(gatewayId: string): string[];
+  /**
+   * Calls `listener` with every upstream notification that belongs to no call
+   * (`notifications/resources/updated`, `notifications/{tools,resources,prompts}/list_changed`),
+   * heard on open sessions; returns the function that stops it.
+   */
+  onNotification(listener: (event: UpstreamNotificationEvent) => void): () => void;
   /** Closes pooled sessions of a gateway (it changed or was deleted); its calls in flight fail. */
   invalidate(gatewayId: string): Promise<void>;
   /** Number of open upstream sessions (for tests and metrics). */
@@ -84,6 +110,8 @@ export interface UpstreamPoolOptions {
    * after which a stdio session and its process stop.
    */
   readonly stdio?: UpstreamStdioOptions;
+  /** Receives failures of background work (re-subscribing, listen streams). Default: ignored. */
+  readonly onBackgroundError?: (error: unknown, gatewayId: string) => void;
 }
 
 /** Default for {@link UpstreamPoolOptions.idleTimeoutMs}. */
@@ -113,5 +141,6 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     idleTimeoutMs,
     maxSessionsPerUpstream: maxSessions,
     stdio: options.stdio ?? {},
+    onBackgroundError: options.onBackgroundError ?? (() => {}),
   });
 }

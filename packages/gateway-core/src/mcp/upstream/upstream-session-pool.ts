@@ -10,16 +10,21 @@ import type {
   UpstreamCallToolResult,
   UpstreamCompleteResult,
   UpstreamGetPromptResult,
+  UpstreamNotificationEvent,
   UpstreamPool,
   UpstreamPoolOptions,
   UpstreamReadResourceResult,
 } from "./upstream-pool.js";
 import { UpstreamSession } from "./upstream-session.js";
 import { openStdioUpstreamConnection, type UpstreamStdioOptions } from "./upstream-stdio-connection.js";
+import { UpstreamSubscriptions } from "./upstream-subscriptions.js";
 
 /** The pool's options with every default applied. */
-export type ResolvedUpstreamPoolOptions = Required<Omit<UpstreamPoolOptions, "stdio">> & {
+export type ResolvedUpstreamPoolOptions = Required<
+  Omit<UpstreamPoolOptions, "stdio" | "onBackgroundError">
+> & {
   readonly stdio: UpstreamStdioOptions;
+  readonly onBackgroundError: (error: unknown, gatewayId: string) => void;
 };
 
 /**
@@ -29,12 +34,18 @@ export type ResolvedUpstreamPoolOptions = Required<Omit<UpstreamPoolOptions, "st
 export class UpstreamSessionPool implements UpstreamPool {
   readonly #options: ResolvedUpstreamPoolOptions;
   readonly #sessions = new Map<string, UpstreamSession[]>();
+  readonly #listeners = new Set<(event: UpstreamNotificationEvent) => void>();
+  readonly #subscriptions: UpstreamSubscriptions;
   /** Made on first stdio use when none was passed in; then the pool owns (and closes) it. */
   #ownSupervisor: StdioSupervisor | undefined;
   #closed = false;
 
   constructor(options: ResolvedUpstreamPoolOptions) {
     this.#options = options;
+    this.#subscriptions = new UpstreamSubscriptions({
+      acquire: (endpoint) => this.#acquire(endpoint),
+      onBackgroundError: options.onBackgroundError,
+    });
   }
 
   get size(): number {
@@ -79,6 +90,26 @@ export class UpstreamSessionPool implements UpstreamPool {
     return this.#forward(endpoint, "completion/complete", params, ctx) as Promise<UpstreamCompleteResult>;
   }
 
+  subscribeResource(endpoint: UpstreamEndpoint, uri: string): Promise<void> {
+    if (endpoint.transport !== "STDIO") checkUpstreamTarget(endpoint.url, endpoint.headers);
+    return this.#subscriptions.subscribe(endpoint, uri);
+  }
+
+  unsubscribeResource(gatewayId: string, uri: string): Promise<void> {
+    return this.#subscriptions.unsubscribe(gatewayId, uri);
+  }
+
+  subscribedUris(gatewayId: string): string[] {
+    return this.#subscriptions.uris(gatewayId);
+  }
+
+  onNotification(listener: (event: UpstreamNotificationEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
   async invalidate(gatewayId: string): Promise<void> {
     const list = this.#sessions.get(gatewayId) ?? [];
     await Promise.all(list.map((session) => session.close()));
@@ -86,6 +117,8 @@ export class UpstreamSessionPool implements UpstreamPool {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#subscriptions.close();
+    this.#listeners.clear();
     const all = [...this.#sessions.values()].flat();
     await Promise.all(all.map((session) => session.close()));
     await this.#ownSupervisor?.close();
@@ -158,7 +191,12 @@ export class UpstreamSessionPool implements UpstreamPool {
       revision: endpoint.revision,
       connectTimeoutMs: this.#options.defaultTimeoutMs,
       idleTimeoutMs: (stdio ? this.#options.stdio.idleTimeoutMs : undefined) ?? this.#options.idleTimeoutMs,
-      onClosed: (closed) => this.#remove(endpoint.gatewayId, closed),
+      onClosed: (closed) => {
+        this.#remove(endpoint.gatewayId, closed);
+        this.#subscriptions.sessionClosed(closed);
+      },
+      onNotification: (method, params) => this.#emit({ gatewayId: endpoint.gatewayId, method, params }),
+      onBackgroundError: (error) => this.#options.onBackgroundError(error, endpoint.gatewayId),
     });
     const list = this.#sessions.get(endpoint.gatewayId);
     if (list) list.push(session);
@@ -197,6 +235,16 @@ export class UpstreamSessionPool implements UpstreamPool {
     if (this.#options.stdio.supervisor) return this.#options.stdio.supervisor;
     this.#ownSupervisor ??= new StdioSupervisor({ idleTimeoutMs: 0 });
     return this.#ownSupervisor;
+  }
+
+  #emit(event: UpstreamNotificationEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#options.onBackgroundError(error, event.gatewayId);
+      }
+    }
   }
 
   #remove(gatewayId: string, session: UpstreamSession): void {

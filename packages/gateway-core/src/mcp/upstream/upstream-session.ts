@@ -2,6 +2,7 @@ import type { Client } from "@modelcontextprotocol/client";
 import { httpStatusOf } from "./to-upstream-error.js";
 import { UpstreamCallRouter } from "./upstream-call-router.js";
 import type { UpstreamConnection } from "./upstream-connection.js";
+import { UpstreamWatch, WATCHED_NOTIFICATIONS, type WatchedNotificationMethod } from "./upstream-watch.js";
 
 /** How to open one pooled upstream session. */
 export interface UpstreamSessionOptions {
@@ -17,13 +18,18 @@ export interface UpstreamSessionOptions {
   readonly idleTimeoutMs: number;
   /** Called once, when the session has closed for whatever reason. */
   readonly onClosed: (session: UpstreamSession) => void;
+  /** Receives the upstream's notifications that belong to no call (resources/updated, list_changed). */
+  readonly onNotification: (method: WatchedNotificationMethod, params: Record<string, unknown>) => void;
+  /** Receives failures of background work (listen streams, unsubscribes); never thrown. */
+  readonly onBackgroundError: (error: unknown) => void;
 }
 
 /**
  * One SDK client session with an upstream, shared by many concurrent calls. It connects lazily
  * and once, closes itself after `idleTimeoutMs` without calls, when the transport closes, or when
  * the upstream reports its session gone (HTTP 404 on a 2025 session); a closed session is never
- * reused, so the pool reconnects on the next call instead of staying "online but dead".
+ * reused, so the pool reconnects on the next call instead of staying "online but dead". A pinned
+ * session (one holding resource subscriptions) does not close when idle.
  */
 export class UpstreamSession {
   readonly revision: number;
@@ -31,7 +37,10 @@ export class UpstreamSession {
   readonly #connection: UpstreamConnection;
   readonly #options: UpstreamSessionOptions;
   readonly #ready: Promise<Client>;
+  readonly #watch: Promise<UpstreamWatch>;
+  #watching: UpstreamWatch | undefined;
   #active = 0;
+  #pins = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #retiring = false;
   #closed: Promise<void> | undefined;
@@ -43,12 +52,33 @@ export class UpstreamSession {
     this.#connection = options.connection;
     const { client } = this.#connection;
     this.router.install(client);
+    for (const method of WATCHED_NOTIFICATIONS) {
+      client.setNotificationHandler(method, (notification) => {
+        try {
+          options.onNotification(method, { ...notification.params });
+        } catch (error) {
+          options.onBackgroundError(error);
+        }
+      });
+    }
     client.onclose = () => void this.close();
     client.onerror = (error) => {
       if (this.#lostUpstreamSession(error)) void this.close();
     };
     this.#ready = this.#connect();
     this.#ready.catch(() => {});
+    this.#watch = this.#ready.then((connected) => {
+      const watch = new UpstreamWatch(connected, {
+        ackTimeoutMs: options.connectTimeoutMs,
+        onError: options.onBackgroundError,
+      });
+      this.#watching = watch;
+      if (this.#closed !== undefined) void watch.close();
+      // A 2026 upstream sends list_changed only on a listen stream; open it with the session.
+      else watch.start().catch(options.onBackgroundError);
+      return watch;
+    });
+    this.#watch.catch(() => {});
   }
 
   /** False once closing or retired: the pool then opens another session. */
@@ -81,13 +111,25 @@ export class UpstreamSession {
   /** Ends a {@link hold}; the last one out arms the idle timer (or closes a retired session). */
   release(): void {
     this.#active--;
-    if (this.#active > 0 || this.#closed !== undefined) return;
-    if (this.#retiring) {
-      void this.close();
-      return;
-    }
-    this.#idleTimer = setTimeout(() => void this.close(), this.#options.idleTimeoutMs);
-    this.#idleTimer.unref();
+    this.#whenUnused();
+  }
+
+  /** Keeps the session open while unused (it holds resource subscriptions); pair with {@link unpin}. */
+  pin(): void {
+    this.#pins++;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+
+  /** Ends a {@link pin}. */
+  unpin(): void {
+    this.#pins--;
+    this.#whenUnused();
+  }
+
+  /** Makes the upstream subscription set of this session exactly `uris` (connecting first). */
+  async watchUris(uris: readonly string[]): Promise<void> {
+    await (await this.#watch).setUris(uris);
   }
 
   /** The connected client; rejects with the connect failure (the session is then closed). */
@@ -106,9 +148,22 @@ export class UpstreamSession {
     this.#closed ??= (async () => {
       clearTimeout(this.#idleTimer);
       this.#options.onClosed(this);
+      await this.#watching?.close();
       await this.#connection.close();
     })();
     return this.#closed;
+  }
+
+  #whenUnused(): void {
+    if (this.#active > 0 || this.#closed !== undefined) return;
+    if (this.#retiring) {
+      void this.close();
+      return;
+    }
+    if (this.#pins > 0) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => void this.close(), this.#options.idleTimeoutMs);
+    this.#idleTimer.unref();
   }
 
   async #connect(): Promise<Client> {

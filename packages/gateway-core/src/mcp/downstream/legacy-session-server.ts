@@ -1,0 +1,31 @@
+import type { Server } from "@modelcontextprotocol/server";
+import type { McpRouter, McpView } from "../router.js";
+import type { SubscriptionHub } from "../subscription-hub.js";
+import { createGatewayMcpServer } from "./gateway-mcp-server.js";
+
+/**
+ * The SDK server of one 2025-era downstream session (streamable HTTP, SSE or WebSocket), joined
+ * to the hub: it receives resource updates and list changes, and its subscriptions are released
+ * when it closes. Whoever sets `onclose` afterwards must call the previous one.
+ */
+export function createLegacySessionServer(
+  router: McpRouter,
+  hub: SubscriptionHub,
+  view: McpView,
+  version: string,
+): Server {
+  let connected: Server | undefined;
+  const subscriptions = hub.openSession(view, (notification) => {
+    // Before the handshake completes, or once the transport is gone, there is no one to tell.
+    connected?.notification(notification).catch(() => {});
+  });
+  const server = createGatewayMcpServer(router, view, "legacy", version, subscriptions);
+  server.oninitialized = () => {
+    connected = server;
+  };
+  server.onclose = () => {
+    connected = undefined;
+    subscriptions.close();
+  };
+  return server;
+}

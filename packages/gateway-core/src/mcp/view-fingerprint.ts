@@ -1,0 +1,51 @@
+import type { SnapshotResource, SnapshotServer } from "../registry/registry-snapshot.js";
+import { matchesUriTemplate } from "./uri-template-match.js";
+
+/** The three lists an MCP client can be told changed. */
+export type ListKind = "tools" | "resources" | "prompts";
+
+/** What each list of a view looks like to a client, reduced to comparable strings. */
+export type ViewFingerprint = Readonly<Record<ListKind, string>>;
+
+/**
+ * The client-visible content of a view's lists (names, descriptions, schemas; never the upstream
+ * address or credentials), so a registry change that leaves a list as it was notifies nobody.
+ */
+export function fingerprintView(view: SnapshotServer): ViewFingerprint {
+  return {
+    tools: JSON.stringify(
+      view.tools
+        .filter((t) => t.upstream !== undefined)
+        .map((t) => [t.name, t.title, t.description, t.inputSchema, t.outputSchema, t.annotations]),
+    ),
+    resources: JSON.stringify(
+      view.resources.map((r) => [r.uri, r.uriTemplate, r.name, r.description, r.mimeType, r.size]),
+    ),
+    prompts: JSON.stringify(view.prompts.map((p) => [p.name, p.title, p.description, p.arguments])),
+  };
+}
+
+/** The lists whose fingerprint differs. */
+export function changedLists(before: ViewFingerprint, after: ViewFingerprint): ListKind[] {
+  return (["tools", "resources", "prompts"] as const).filter((kind) => before[kind] !== after[kind]);
+}
+
+/** The resource (or template) of a view that serves `uri`, as `resources/read` resolves it. */
+export function resourceForUri(view: SnapshotServer, uri: string): SnapshotResource | undefined {
+  return (
+    view.resources.find((r) => r.uriTemplate === undefined && r.uri === uri) ??
+    view.resources.find(
+      (r) => r.uriTemplate !== undefined && r.upstream && matchesUriTemplate(r.uriTemplate, uri),
+    )
+  );
+}
+
+/**
+ * Whether an update of `updated` concerns a subscription to `subscribed`: the same URI, or a
+ * sub-resource of it (the spec lets a server notify about sub-resources of a subscribed URI).
+ */
+export function concernsSubscription(updated: string, subscribed: string): boolean {
+  if (updated === subscribed) return true;
+  const prefix = subscribed.endsWith("/") ? subscribed : `${subscribed}/`;
+  return updated.startsWith(prefix);
+}
