@@ -12,6 +12,7 @@ import { migrateToLatest } from "./db/migrations/migrate.js";
 import { createVersionInfo } from "./health/version-info.js";
 import { createApp, type RegistryServices } from "./http/app.js";
 import { InputBridge } from "./mcp/downstream/input-bridge.js";
+import { createRpcHandler } from "./mcp/downstream/rpc.js";
 import { createSseEndpoint } from "./mcp/downstream/sse.js";
 import { createStreamableHttpEndpoint } from "./mcp/downstream/streamable-http.js";
 import { createWebSocketEndpoint } from "./mcp/downstream/websocket.js";
@@ -179,6 +180,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     logger,
   });
   const app = createApp({
+    rpc: createRpcHandler(router),
     mcp,
     sse,
     webSocket,

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Authenticator } from "../auth/authenticate.js";
 import type { GatewayEnv } from "../auth/principal.js";
@@ -44,6 +44,8 @@ export interface AppDependencies {
   readonly authenticate: Authenticator;
   /** The MCP endpoints (`/mcp`, `/servers/{id}/mcp`). */
   readonly mcp: StreamableHttpEndpoint;
+  /** `POST /rpc`: plain JSON-RPC, one request and one response. */
+  readonly rpc: (c: Context<GatewayEnv>) => Promise<Response>;
   /** The legacy HTTP+SSE endpoints (`/sse`, `/message` and their `/servers/{id}` forms). */
   readonly sse: SseEndpoint;
   /** The WebSocket endpoints (`/ws`, `/servers/{id}/ws`). */
@@ -69,6 +71,7 @@ export function createApp({
   registry,
   authenticate,
   mcp,
+  rpc,
   sse,
   webSocket,
 }: AppDependencies): Hono<GatewayEnv> {
@@ -115,6 +118,7 @@ export function createApp({
   );
 
   app.all("/mcp", (c) => mcp.handle(c, undefined));
+  app.post("/rpc", (c) => rpc(c));
   app.all("/servers/:id/mcp", (c) => mcp.handle(c, c.req.param("id")));
   app.get("/sse", (c) => sse.open(c, undefined));
   app.post("/message", (c) => sse.post(c, undefined));
