@@ -1,15 +1,5 @@
-import type {
-  CallToolResult,
-  CompleteResult,
-  GetPromptResult,
-  ReadResourceResult,
-} from "@modelcontextprotocol/client";
-import type { UpstreamCallContext } from "./upstream-call-context.js";
-import type { UpstreamClientInfo } from "./upstream-connection.js";
-import type { UpstreamEndpoint } from "./upstream-endpoint.js";
+import type { UpstreamPool, UpstreamPoolOptions } from "./upstream-pool-types.js";
 import { UpstreamSessionPool } from "./upstream-session-pool.js";
-import type { UpstreamStdioOptions } from "./upstream-stdio-connection.js";
-import type { WatchedNotificationMethod } from "./upstream-watch.js";
 
 export type {
   UpstreamCallContext,
@@ -19,100 +9,18 @@ export type {
 } from "./upstream-call-context.js";
 export type { UpstreamEndpoint, UpstreamHttpEndpoint, UpstreamStdioEndpoint } from "./upstream-endpoint.js";
 export { UpstreamError, type UpstreamErrorCode } from "./upstream-error.js";
+export type {
+  UpstreamCallToolResult,
+  UpstreamCompleteResult,
+  UpstreamGetPromptResult,
+  UpstreamNotificationEvent,
+  UpstreamPool,
+  UpstreamPoolOptions,
+  UpstreamReadResourceResult,
+} from "./upstream-pool-types.js";
 export { UpstreamRpcError } from "./upstream-rpc-error.js";
 export type { UpstreamStdioCommand, UpstreamStdioOptions } from "./upstream-stdio-connection.js";
-
-/** The upstream's results, untouched: unknown members (`_meta`, `structuredContent`...) included. */
-export type UpstreamCallToolResult = CallToolResult & Record<string, unknown>;
-export type UpstreamReadResourceResult = ReadResourceResult & Record<string, unknown>;
-export type UpstreamGetPromptResult = GetPromptResult & Record<string, unknown>;
-export type UpstreamCompleteResult = CompleteResult & Record<string, unknown>;
 export type { WatchedNotificationMethod } from "./upstream-watch.js";
-
-/** An upstream notification that belongs to no call: a resource update or a list change. */
-export interface UpstreamNotificationEvent {
-  readonly gatewayId: string;
-  readonly method: WatchedNotificationMethod;
-  readonly params: Record<string, unknown>;
-}
-
-/**
- * Forwards downstream calls to upstream MCP servers over pooled, reused sessions.
- *
- * Failures reject with `UpstreamRpcError` (the upstream answered with a JSON-RPC error: relay it),
- * `UpstreamError` (`unreachable`, `timeout`, `unauthorized`, `protocol`), or, when `ctx.signal`
- * aborted, the signal's reason. A tool's own failure is a result with `isError: true`.
- */
-export interface UpstreamPool {
-  callTool(
-    endpoint: UpstreamEndpoint,
-    name: string,
-    args: Record<string, unknown> | undefined,
-    ctx?: UpstreamCallContext,
-  ): Promise<UpstreamCallToolResult>;
-  readResource(
-    endpoint: UpstreamEndpoint,
-    uri: string,
-    ctx?: UpstreamCallContext,
-  ): Promise<UpstreamReadResourceResult>;
-  getPrompt(
-    endpoint: UpstreamEndpoint,
-    name: string,
-    args: Record<string, string> | undefined,
-    ctx?: UpstreamCallContext,
-  ): Promise<UpstreamGetPromptResult>;
-  complete(
-    endpoint: UpstreamEndpoint,
-    params: Record<string, unknown>,
-    ctx?: UpstreamCallContext,
-  ): Promise<UpstreamCompleteResult>;
-  /**
-   * Adds a subscriber of resource `uri` of the endpoint's gateway. Subscriptions are ref-counted:
-   * the first subscriber subscribes upstream (`resources/subscribe` on a 2025 session, the URI set
-   * of a `subscriptions/listen` stream on a 2026 one) and rejects when the upstream refuses; the
-   * session holding them stays open while unused and they are made again when it is replaced.
-   */
-  subscribeResource(endpoint: UpstreamEndpoint, uri: string): Promise<void>;
-  /** Removes a subscriber added by {@link subscribeResource}; the last one unsubscribes. Never throws. */
-  unsubscribeResource(gatewayId: string, uri: string): Promise<void>;
-  /** URIs of a gateway with at least one subscriber (for tests and metrics). */
-  subscribedUris(gatewayId: string): string[];
-  /**
-   * Calls `listener` with every upstream notification that belongs to no call
-   * (`notifications/resources/updated`, `notifications/{tools,resources,prompts}/list_changed`),
-   * heard on open sessions; returns the function that stops it.
-   */
-  onNotification(listener: (event: UpstreamNotificationEvent) => void): () => void;
-  /** Closes pooled sessions of a gateway (it changed or was deleted); its calls in flight fail. */
-  invalidate(gatewayId: string): Promise<void>;
-  /** Number of open upstream sessions (for tests and metrics). */
-  readonly size: number;
-  /** Closes every session; later calls reject. */
-  close(): Promise<void>;
-}
-
-/** Options of {@link createUpstreamPool}. */
-export interface UpstreamPoolOptions {
-  /** Per-call deadline when the call sets none; also bounds connecting. */
-  readonly defaultTimeoutMs: number;
-  /** How the gateway introduces itself to upstreams. */
-  readonly clientInfo: UpstreamClientInfo;
-  /** A session unused this long is closed. Default 300000 (5 minutes). */
-  readonly idleTimeoutMs?: number;
-  /**
-   * Sessions per (gateway, revision). Default 1: every call multiplexes over one session. Above 1,
-   * a call takes the least busy session and a new one opens while all are busy.
-   */
-  readonly maxSessionsPerUpstream?: number;
-  /**
-   * stdio upstreams: the supervisor that runs them (the caller closes it; without one the pool
-   * makes its own, closed by {@link UpstreamPool.close}), the per-server cap, and the idle time
-   * after which a stdio session and its process stop.
-   */
-  readonly stdio?: UpstreamStdioOptions;
-  /** Receives failures of background work (re-subscribing, listen streams). Default: ignored. */
-  readonly onBackgroundError?: (error: unknown, gatewayId: string) => void;
-}
 
 /** Default for {@link UpstreamPoolOptions.idleTimeoutMs}. */
 export const DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS = 300_000;

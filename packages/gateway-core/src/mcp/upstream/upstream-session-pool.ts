@@ -14,7 +14,7 @@ import type {
   UpstreamPool,
   UpstreamPoolOptions,
   UpstreamReadResourceResult,
-} from "./upstream-pool.js";
+} from "./upstream-pool-types.js";
 import { UpstreamSession } from "./upstream-session.js";
 import { openStdioUpstreamConnection, type UpstreamStdioOptions } from "./upstream-stdio-connection.js";
 import { UpstreamSubscriptions } from "./upstream-subscriptions.js";
