@@ -27,7 +27,7 @@ describe("StdioLeaseTransport", () => {
       args: ["--conditions", marker, EVERYTHING_CLI, "--transport", "stdio"],
     });
     const client = await connectClient(lease);
-    expect(client.getServerVersion()?.name).toBeTruthy();
+    expect(client.getServerVersion()?.name).toBe("mcp-sample-everything");
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain("test_simple_text");
     expect(firstText(await client.callTool({ name: "test_simple_text", arguments: {} }))).toContain(

@@ -113,7 +113,7 @@ async function session(path: string, version: string): Promise<Record<string, st
   });
   await response.text();
   const id = response.headers.get("mcp-session-id");
-  expect(id).toBeTruthy();
+  expect(id).toMatch(/^[\x21-\x7e]+$/);
   const sessionHeaders = { "mcp-session-id": id ?? "", "mcp-protocol-version": version };
   const initialized = await post(
     path,

@@ -216,7 +216,7 @@ describe("MCP endpoint edges", () => {
       }),
     });
     const session = init.headers.get("mcp-session-id");
-    expect(session).toBeTruthy();
+    expect(session).toMatch(/^[\x21-\x7e]+$/);
     await init.body?.cancel();
     const bob = await gateway.mintToken("bob@example.com", 5);
     const stolen = await fetch(`${base}/servers/${serverId}/mcp`, {
