@@ -5,10 +5,11 @@ import type { DiscoveredUpstream, UpstreamTarget } from "../../mcp/upstream/upst
 import { UpstreamError } from "../../mcp/upstream/upstream-error.js";
 import type { SecretBox } from "../../security/secret-box.js";
 import { authHeadersFrom, mentionsAuth } from "../shared/auth-headers.js";
+import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
 import { newId, nowIso } from "../shared/row-values.js";
-import { versionedEntityStore } from "../shared/versioned-entity.js";
+import { type EntityVersion, versionedEntityStore } from "../shared/versioned-entity.js";
 import { type NameSeparator, slugify } from "../tools/exposed-tool-name.js";
 import { deleteVersions } from "../versions/version-repository.js";
 import {
@@ -23,13 +24,7 @@ import {
 import { renameGatewayItems, type SyncReport, type SyncTarget, syncGateway } from "./gateway-sync.js";
 
 /** A stored version of a gateway. */
-export interface GatewayVersion {
-  readonly version: number;
-  readonly change: string;
-  readonly changedAt: string;
-  readonly changedBy: string | null;
-  readonly definition: GatewayRead;
-}
+export type GatewayVersion = EntityVersion<GatewayRead>;
 
 /** The gateway registry's logic: registering upstream MCP servers and keeping their items. */
 export interface GatewayService {
@@ -230,16 +225,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
           passthrough_headers: input.passthrough_headers ? JSON.stringify(input.passthrough_headers) : null,
           ...auth,
           refresh_interval_seconds: input.refresh_interval_seconds ?? null,
-          tags: JSON.stringify(input.tags),
-          enabled: true,
-          team_id: input.team_id ?? null,
-          owner_email: input.owner_email ?? actor ?? null,
-          visibility: input.visibility ?? "public",
-          created_at: now,
-          updated_at: now,
-          created_by: actor ?? null,
-          modified_by: actor ?? null,
-          version: 1,
+          ...newEntityColumns(input, actor, now),
           capabilities: "{}",
           protocol_version: null,
           server_info: null,
@@ -283,10 +269,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
         patch.passthrough_headers = JSON.stringify(input.passthrough_headers);
       if (input.refresh_interval_seconds !== undefined)
         patch.refresh_interval_seconds = input.refresh_interval_seconds;
-      if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
-      if (input.team_id !== undefined) patch.team_id = input.team_id;
-      if (input.owner_email !== undefined) patch.owner_email = input.owner_email;
-      if (input.visibility !== undefined) patch.visibility = input.visibility;
+      Object.assign(patch, ownershipPatch(input));
       const next = { ...current, ...patch };
       const reconnect =
         patch.transport !== undefined ||

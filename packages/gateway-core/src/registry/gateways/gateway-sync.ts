@@ -1,4 +1,4 @@
-import type { PromptsTable, ResourcesTable, ToolsTable } from "../../db/database-schema.js";
+import type { CommonColumns, PromptsTable, ResourcesTable, ToolsTable } from "../../db/database-schema.js";
 import type {
   DiscoveredUpstream,
   UpstreamPrompt,
@@ -159,18 +159,7 @@ async function syncTools(ctx: SyncContext, tools: readonly UpstreamTool[]): Prom
     const id = before?.id ?? newId();
     const now = nowIso();
     const fresh: Omit<ToolsTable, "version"> = {
-      ...commonNew(ctx, now),
-      ...(before
-        ? pick(before, [
-            "tags",
-            "enabled",
-            "team_id",
-            "owner_email",
-            "visibility",
-            "created_at",
-            "created_by",
-          ])
-        : {}),
+      ...commonColumns(ctx, now, before),
       id,
       original_name: tool.name,
       custom_name: before?.custom_name ?? null,
@@ -255,18 +244,7 @@ async function syncResources(
     }
     const now = nowIso();
     const fresh: Omit<ResourcesTable, "version"> = {
-      ...commonNew(ctx, now),
-      ...(before
-        ? pick(before, [
-            "tags",
-            "enabled",
-            "team_id",
-            "owner_email",
-            "visibility",
-            "created_at",
-            "created_by",
-          ])
-        : {}),
+      ...commonColumns(ctx, now, before),
       id,
       uri: item.uri,
       name: (item.title ?? item.name).slice(0, 255),
@@ -314,18 +292,7 @@ async function syncPrompts(ctx: SyncContext, prompts: readonly UpstreamPrompt[])
     const id = before?.id ?? newId();
     const now = nowIso();
     const fresh: Omit<PromptsTable, "version"> = {
-      ...commonNew(ctx, now),
-      ...(before
-        ? pick(before, [
-            "tags",
-            "enabled",
-            "team_id",
-            "owner_email",
-            "visibility",
-            "created_at",
-            "created_by",
-          ])
-        : {}),
+      ...commonColumns(ctx, now, before),
       id,
       original_name: prompt.name,
       custom_name: before?.custom_name ?? null,
@@ -385,6 +352,22 @@ export async function syncGateway(
     prompts: options.prompts ? await syncPrompts(ctx, discovered.prompts) : zero(),
     errors,
   };
+}
+
+// What a refresh keeps of an existing item: the user's state and the item's origin.
+const KEPT_ON_REFRESH = [
+  "tags",
+  "enabled",
+  "team_id",
+  "owner_email",
+  "visibility",
+  "created_at",
+  "created_by",
+] as const;
+
+/** The common columns of a synced item: new defaults, with what a refresh keeps of `before`. */
+function commonColumns(ctx: SyncContext, now: string, before: CommonColumns | undefined) {
+  return { ...commonNew(ctx, now), ...(before ? pick(before, KEPT_ON_REFRESH) : {}) };
 }
 
 function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {

@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, PromptsTable } from "../../db/database-schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
 import { newId, nowIso } from "../shared/row-values.js";
-import { gatewaySlugsOf, versionedEntityStore } from "../shared/versioned-entity.js";
+import { type EntityVersion, gatewaySlugsOf, versionedEntityStore } from "../shared/versioned-entity.js";
 import { exposedToolName, type NameSeparator } from "../tools/exposed-tool-name.js";
 import { type PromptCreate, type PromptRead, type PromptUpdate, toPromptRead } from "./prompt-schema.js";
 import { checkTemplate, renderTemplate } from "./prompt-template.js";
@@ -16,13 +17,7 @@ export interface RenderedPrompt {
 }
 
 /** A stored version of a prompt. */
-export interface PromptVersion {
-  readonly version: number;
-  readonly change: string;
-  readonly changedAt: string;
-  readonly changedBy: string | null;
-  readonly definition: PromptRead;
-}
+export type PromptVersion = EntityVersion<PromptRead>;
 
 /** The prompt registry's logic. */
 export interface PromptService {
@@ -100,16 +95,7 @@ export function createPromptService({ db, separator }: PromptServiceOptions): Pr
           arguments: JSON.stringify(input.arguments),
           gateway_id: null,
           deleted_upstream: false,
-          tags: JSON.stringify(input.tags),
-          enabled: true,
-          team_id: input.team_id ?? null,
-          owner_email: input.owner_email ?? actor ?? null,
-          visibility: input.visibility ?? "public",
-          created_at: now,
-          updated_at: now,
-          created_by: actor ?? null,
-          modified_by: actor ?? null,
-          version: 1,
+          ...newEntityColumns(input, actor, now),
         });
         return store.snapshot(tx, id, "create", actor);
       });
@@ -143,10 +129,7 @@ export function createPromptService({ db, separator }: PromptServiceOptions): Pr
         if (input.description !== undefined) patch.description = input.description;
         if (input.template !== undefined) patch.template = input.template;
         if (input.arguments !== undefined) patch.arguments = JSON.stringify(input.arguments);
-        if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
-        if (input.team_id !== undefined) patch.team_id = input.team_id;
-        if (input.owner_email !== undefined) patch.owner_email = input.owner_email;
-        if (input.visibility !== undefined) patch.visibility = input.visibility;
+        Object.assign(patch, ownershipPatch(input));
         return store.applyUpdate(tx, current, patch, "update", actor);
       });
       return readOne(row);

@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, ResourcesTable } from "../../db/database-schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
 import { newId, nowIso, toBoolean } from "../shared/row-values.js";
-import { versionedEntityStore } from "../shared/versioned-entity.js";
+import { type EntityVersion, versionedEntityStore } from "../shared/versioned-entity.js";
 import {
   type ResourceCreate,
   type ResourceRead,
@@ -32,13 +33,7 @@ export interface ResourceTemplateRead {
 }
 
 /** A stored version of a resource. */
-export interface ResourceVersion {
-  readonly version: number;
-  readonly change: string;
-  readonly changedAt: string;
-  readonly changedBy: string | null;
-  readonly definition: ResourceRead;
-}
+export type ResourceVersion = EntityVersion<ResourceRead>;
 
 /** The resource registry's logic. */
 export interface ResourceService {
@@ -104,16 +99,7 @@ export function createResourceService({ db }: { readonly db: Kysely<DatabaseSche
           binary_content: null,
           gateway_id: null,
           deleted_upstream: false,
-          tags: JSON.stringify(input.tags),
-          enabled: true,
-          team_id: input.team_id ?? null,
-          owner_email: input.owner_email ?? actor ?? null,
-          visibility: input.visibility ?? "public",
-          created_at: now,
-          updated_at: now,
-          created_by: actor ?? null,
-          modified_by: actor ?? null,
-          version: 1,
+          ...newEntityColumns(input, actor, now),
         });
         return store.snapshot(tx, id, "create", actor);
       });
@@ -142,10 +128,7 @@ export function createResourceService({ db }: { readonly db: Kysely<DatabaseSche
           patch.text_content = input.content;
           patch.size = Buffer.byteLength(input.content, "utf8");
         }
-        if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
-        if (input.team_id !== undefined) patch.team_id = input.team_id;
-        if (input.owner_email !== undefined) patch.owner_email = input.owner_email;
-        if (input.visibility !== undefined) patch.visibility = input.visibility;
+        Object.assign(patch, ownershipPatch(input));
         return store.applyUpdate(tx, current, patch, "update", actor);
       });
       return toResourceRead(row);

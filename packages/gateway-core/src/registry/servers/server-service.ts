@@ -5,23 +5,18 @@ import type { PromptRead } from "../prompts/prompt-schema.js";
 import type { PromptService } from "../prompts/prompt-service.js";
 import type { ResourceRead } from "../resources/resource-schema.js";
 import type { ResourceService } from "../resources/resource-service.js";
+import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
 import { newId, nowIso } from "../shared/row-values.js";
-import { versionedEntityStore } from "../shared/versioned-entity.js";
+import { type EntityVersion, versionedEntityStore } from "../shared/versioned-entity.js";
 import type { ToolRead } from "../tools/tool-schema.js";
 import type { ToolService } from "../tools/tool-service.js";
 import { readAssociations, serverLinks, writeAssociations } from "./server-associations.js";
 import { type ServerCreate, type ServerRead, type ServerUpdate, toServerRead } from "./server-schema.js";
 
 /** A stored version of a virtual server. */
-export interface ServerVersion {
-  readonly version: number;
-  readonly change: string;
-  readonly changedAt: string;
-  readonly changedBy: string | null;
-  readonly definition: ServerRead;
-}
+export type ServerVersion = EntityVersion<ServerRead>;
 
 /** The virtual-server registry's logic. */
 export interface ServerService {
@@ -142,16 +137,7 @@ export function createServerService({ db, tools, resources, prompts }: ServerSer
           description: input.description ?? null,
           icon: input.icon || null,
           expose_original_names: input.expose_original_names ?? false,
-          tags: JSON.stringify(input.tags),
-          enabled: true,
-          team_id: input.team_id ?? null,
-          owner_email: input.owner_email ?? actor ?? null,
-          visibility: input.visibility ?? "public",
-          created_at: now,
-          updated_at: now,
-          created_by: actor ?? null,
-          modified_by: actor ?? null,
-          version: 1,
+          ...newEntityColumns(input, actor, now),
         });
         await writeAssociations(tx, id, linksOf(input));
         await checkExposedNames(tx, id);
@@ -171,10 +157,7 @@ export function createServerService({ db, tools, resources, prompts }: ServerSer
         if (input.icon !== undefined) patch.icon = input.icon || null;
         if (input.expose_original_names !== undefined)
           patch.expose_original_names = input.expose_original_names;
-        if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
-        if (input.team_id !== undefined) patch.team_id = input.team_id;
-        if (input.owner_email !== undefined) patch.owner_email = input.owner_email;
-        if (input.visibility !== undefined) patch.visibility = input.visibility;
+        Object.assign(patch, ownershipPatch(input));
         await writeAssociations(tx, id, linksOf(input));
         const updated = await store.applyUpdate(tx, current, patch, "update", actor);
         await checkExposedNames(tx, id);

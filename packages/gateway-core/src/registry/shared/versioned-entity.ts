@@ -14,6 +14,15 @@ import { nowIso, toBoolean } from "./row-values.js";
 /** A row of a versioned registry table. */
 export type VersionedRow = CommonColumns & { id: string };
 
+/** A stored version as the API shows it: the entity's full definition at that version. */
+export interface EntityVersion<Read> {
+  readonly version: number;
+  readonly change: string;
+  readonly changedAt: string;
+  readonly changedBy: string | null;
+  readonly definition: Read;
+}
+
 /** A stored version, with the row as it was. */
 export interface RowVersion<Row> {
   readonly version: number;

@@ -3,10 +3,11 @@ import type { DatabaseSchema, ToolsTable } from "../../db/database-schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { SecretBox } from "../../security/secret-box.js";
 import { authHeadersFrom, mentionsAuth } from "../shared/auth-headers.js";
+import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, findRow, getRow, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
 import { newId, nowIso } from "../shared/row-values.js";
-import { gatewaySlugsOf, versionedEntityStore } from "../shared/versioned-entity.js";
+import { type EntityVersion, gatewaySlugsOf, versionedEntityStore } from "../shared/versioned-entity.js";
 import { exposedToolName, type NameSeparator, slugify } from "./exposed-tool-name.js";
 import { type ToolCreate, type ToolRead, type ToolUpdate, toToolRead } from "./tool-schema.js";
 
@@ -17,13 +18,7 @@ export interface ToolPage {
 }
 
 /** A stored version of a tool. */
-export interface ToolVersion {
-  readonly version: number;
-  readonly change: string;
-  readonly changedAt: string;
-  readonly changedBy: string | null;
-  readonly definition: ToolRead;
-}
+export type ToolVersion = EntityVersion<ToolRead>;
 
 /** The tool registry's logic, callable without HTTP. */
 export interface ToolService {
@@ -155,16 +150,7 @@ export function createToolService({ db, secrets, separator, maskedValue }: ToolS
           gateway_id: null,
           reachable: true,
           deleted_upstream: false,
-          tags: JSON.stringify(input.tags),
-          enabled: true,
-          team_id: input.team_id ?? null,
-          owner_email: input.owner_email ?? actor ?? null,
-          visibility: input.visibility ?? "public",
-          created_at: now,
-          updated_at: now,
-          created_by: actor ?? null,
-          modified_by: actor ?? null,
-          version: 1,
+          ...newEntityColumns(input, actor, now),
         });
         return store.snapshot(tx, id, "create", actor);
       });
@@ -209,10 +195,7 @@ export function createToolService({ db, secrets, separator, maskedValue }: ToolS
         }
         if (input.annotations !== undefined) patch.annotations = JSON.stringify(input.annotations);
         if (input.jsonpath_filter !== undefined) patch.jsonpath_filter = input.jsonpath_filter;
-        if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
-        if (input.team_id !== undefined) patch.team_id = input.team_id;
-        if (input.owner_email !== undefined) patch.owner_email = input.owner_email;
-        if (input.visibility !== undefined) patch.visibility = input.visibility;
+        Object.assign(patch, ownershipPatch(input));
         if (mentionsAuth(input)) Object.assign(patch, sealedAuth(input));
         return store.applyUpdate(tx, current, patch, "update", actor);
       });
