@@ -1,4 +1,6 @@
 import type { SnapshotUpstream } from "../registry/registry-snapshot.js";
+import type { DownstreamSessionKey } from "./upstream/upstream-call-context.js";
+import type { UpstreamSessionMode } from "./upstream/upstream-endpoint.js";
 
 /** What a call to an upstream carries besides its arguments (relays to the downstream caller). */
 export interface CallRelay {
@@ -14,16 +16,26 @@ export interface CallRelay {
   readonly onNotification?: (notification: { method: string; params?: Record<string, unknown> }) => void;
   /** The downstream's client capabilities, declared to a 2026-07-28 upstream for this call. */
   readonly clientCapabilities?: Record<string, unknown>;
+  /** The 2025-era downstream session making the call (none for 2026-07-28 requests and /rpc). */
+  readonly downstreamSession?: DownstreamSessionKey;
 }
 
-/** An upstream as the session pool addresses it: over HTTP, or a stdio command it runs. */
-export type UpstreamAddress = HttpUpstreamAddress | StdioUpstreamAddress;
+/** An upstream as the session pool addresses it: over HTTP or WebSocket, or a stdio command it runs. */
+export type UpstreamAddress = (HttpUpstreamAddress | StdioUpstreamAddress) & UpstreamCallPolicy;
 
-/** An upstream over streamable HTTP or SSE. */
+/** How calls to an upstream are made, whatever its transport (the gateway's settings). */
+export interface UpstreamCallPolicy {
+  /** Whether downstream sessions share upstream sessions (default `auto`). */
+  readonly sessionMode?: UpstreamSessionMode;
+  /** Deadline of a call to this upstream, overriding the pool's default (`TOOL_TIMEOUT`). */
+  readonly timeoutMs?: number;
+}
+
+/** An upstream over streamable HTTP, SSE or WebSocket. */
 export interface HttpUpstreamAddress {
   readonly gatewayId: string;
   readonly url: string;
-  readonly transport: "STREAMABLEHTTP" | "SSE";
+  readonly transport: "STREAMABLEHTTP" | "SSE" | "WEBSOCKET";
   readonly headers?: Readonly<Record<string, string>>;
   readonly revision: number;
 }
@@ -64,6 +76,10 @@ export interface UpstreamCaller {
 
 /** The pool's address of a snapshot upstream. */
 export function addressOf(upstream: SnapshotUpstream): UpstreamAddress {
+  const policy: UpstreamCallPolicy = {
+    sessionMode: upstream.sessionMode,
+    ...(upstream.timeoutMs === undefined ? {} : { timeoutMs: upstream.timeoutMs }),
+  };
   if (upstream.transport === "STDIO") {
     // A STDIO row without a command is refused at registration; an empty one fails to start.
     const stdio = upstream.stdio ?? { command: "", args: [], env: {}, cwd: undefined };
@@ -76,6 +92,7 @@ export function addressOf(upstream: SnapshotUpstream): UpstreamAddress {
       env: stdio.env,
       ...(stdio.cwd === undefined ? {} : { cwd: stdio.cwd }),
       revision: upstream.revision,
+      ...policy,
     };
   }
   return {
@@ -84,5 +101,6 @@ export function addressOf(upstream: SnapshotUpstream): UpstreamAddress {
     transport: upstream.transport,
     ...(upstream.headers ? { headers: upstream.headers } : {}),
     revision: upstream.revision,
+    ...policy,
   };
 }

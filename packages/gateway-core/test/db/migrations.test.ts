@@ -96,7 +96,11 @@ await describeEachDialect("migrations", (dialect: DialectName) => {
       version: 1,
       consecutive_failures: 0,
     };
-    await database.db.insertInto("gateways").values(row).execute();
+    // Written without the columns of migration 0004, as code before it did: the defaults fill them.
+    await database.db
+      .insertInto("gateways")
+      .values(row as typeof row & { session_mode: string; timeout_seconds: null })
+      .execute();
     const stored = await database.db
       .selectFrom("gateways")
       .selectAll()
@@ -106,6 +110,8 @@ await describeEachDialect("migrations", (dialect: DialectName) => {
     expect(Boolean(stored.reachable)).toBe(false);
     expect(stored.description).toHaveLength(100_000);
     expect(JSON.parse(stored.capabilities)).toEqual({ tools: { listChanged: true } });
+    expect(stored.session_mode).toBe("auto");
+    expect(stored.timeout_seconds).toBeNull();
 
     const orphan = database.db
       .insertInto("server_tools")

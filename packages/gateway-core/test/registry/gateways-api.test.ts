@@ -165,6 +165,55 @@ await describeEachDialect("REST API /gateways", (dialect: DialectName) => {
     expect(refreshed.body).toMatchObject({ success: true, toolsAdded: 0, toolsRemoved: 0 });
   });
 
+  it("stores session_mode and timeout_seconds, answers them, and refuses bad values with 422", async () => {
+    const listed = (await t.json<Json[]>("GET", "/gateways")).body.find((g) => g.slug === "fast-time");
+    expect(listed).toMatchObject({ sessionMode: "auto", timeoutSeconds: null });
+
+    const created = await t.json<Json>("POST", "/gateways", {
+      name: "Time Per Client",
+      url: fastTime,
+      session_mode: "per_client",
+      timeout_seconds: 30,
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ sessionMode: "per_client", timeoutSeconds: 30 });
+    const id = created.body.id;
+    expect((await t.json<Json>("GET", `/gateways/${id}`)).body).toMatchObject({
+      sessionMode: "per_client",
+      timeoutSeconds: 30,
+    });
+
+    const updated = await t.json<Json>("PUT", `/gateways/${id}`, {
+      sessionMode: "pooled",
+      timeoutSeconds: null,
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ sessionMode: "pooled", timeoutSeconds: null, version: 2 });
+    const kept = await t.json<Json>("PUT", `/gateways/${id}`, { timeout_seconds: 3600 });
+    expect(kept.body).toMatchObject({ sessionMode: "pooled", timeoutSeconds: 3600 });
+
+    for (const bad of [
+      { session_mode: "sticky" },
+      { session_mode: null },
+      { timeout_seconds: 0 },
+      { timeout_seconds: 3601 },
+      { timeout_seconds: 1.5 },
+      { timeout_seconds: "10" },
+    ]) {
+      const field = Object.keys(bad)[0];
+      const put = await t.json<{ detail: { loc: string[] }[] }>("PUT", `/gateways/${id}`, bad);
+      expect(put.status, JSON.stringify(bad)).toBe(422);
+      expect(put.body.detail.map((issue) => issue.loc.at(-1))).toContain(field);
+      const post = await t.json("POST", "/gateways", { name: "Refused", url: fastTime, ...bad });
+      expect(post.status, JSON.stringify(bad)).toBe(422);
+    }
+    expect((await t.json<Json>("GET", `/gateways/${id}`)).body).toMatchObject({
+      sessionMode: "pooled",
+      timeoutSeconds: 3600,
+    });
+    expect((await t.json("DELETE", `/gateways/${id}`)).status).toBe(200);
+  });
+
   it("renames, deactivates and deletes a gateway together with what it provides", async () => {
     const gateway = (await t.json<Json[]>("GET", "/gateways")).body.find((g) => g.slug === "fast-time");
     const id = gateway?.id ?? "";

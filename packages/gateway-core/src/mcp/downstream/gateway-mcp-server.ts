@@ -2,6 +2,7 @@ import type { Server } from "@modelcontextprotocol/server";
 import type { ListPage } from "../list-pages.js";
 import type { McpRouter, McpView } from "../router.js";
 import type { SessionSubscriptions } from "../subscription-hub.js";
+import type { DownstreamSessionKey } from "../upstream/upstream-call-context.js";
 import type { CallRelay } from "../upstream-caller.js";
 import { GatewaySdkServer } from "./gateway-sdk-server.js";
 import type { BridgeContext, BridgedMethod, InputBridge } from "./input-bridge.js";
@@ -22,8 +23,11 @@ interface RelayContext {
   };
 }
 
-/** How the answer to a downstream call travels back: progress, logs, and requests to the client. */
-function relayFor(ctx: RelayContext, era: ProtocolEra): CallRelay {
+/**
+ * How the answer to a downstream call travels back: progress, logs, and requests to the client;
+ * and which downstream session made it (2025 sessions), for per-client upstream sessions.
+ */
+function relayFor(ctx: RelayContext, era: ProtocolEra, session: DownstreamSessionKey | undefined): CallRelay {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   const notify = (notification: { method: string; params?: Json }): void => {
     ctx.mcpReq.notify(notification).catch(() => {
@@ -45,6 +49,7 @@ function relayFor(ctx: RelayContext, era: ProtocolEra): CallRelay {
         }
       : {}),
     onNotification: notify,
+    ...(session === undefined ? {} : { downstreamSession: session }),
   };
 }
 
@@ -59,22 +64,34 @@ function listResult(key: string, page: ListPage): Json {
     : { [key]: page.items, nextCursor: page.nextCursor };
 }
 
+/** What one server instance adds to the router: see {@link createGatewayMcpServer}. */
+export interface GatewayMcpServerOptions {
+  /** A 2025 session's resource subscriptions (2026 clients subscribe on `subscriptions/listen`). */
+  readonly subscriptions?: SessionSubscriptions;
+  /** 2026 only: answers upstream sampling, elicitation and roots requests with `input_required`. */
+  readonly inputBridge?: InputBridge;
+  /** A 2025 session's identity, passed with each call (per-client upstream sessions). */
+  readonly downstreamSession?: DownstreamSessionKey;
+}
+
 /**
  * A low-level SDK server for one downstream serving unit (a 2025 session or one 2026
  * request) whose every handler delegates to the router, scoped to `view`. A 2025 session passes
- * its `subscriptions` (2026 clients subscribe on `subscriptions/listen`, served by the SDK). A 2026
- * server given an `inputBridge` answers upstream sampling, elicitation and roots requests with
- * `input_required` and resumes the call on the client's retry; without one they are refused.
+ * its `subscriptions` (2026 clients subscribe on `subscriptions/listen`, served by the SDK) and its
+ * `downstreamSession`. A 2026 server given an `inputBridge` answers upstream sampling, elicitation
+ * and roots requests with `input_required` and resumes the call on the client's retry; without one
+ * they are refused.
  */
 export function createGatewayMcpServer(
   router: McpRouter,
   view: McpView,
   era: ProtocolEra,
   version: string,
-  subscriptions?: SessionSubscriptions,
-  inputBridge?: InputBridge,
+  options: GatewayMcpServerOptions = {},
 ): Server {
-  const bridge = era === "modern" ? inputBridge : undefined;
+  const { subscriptions } = options;
+  const bridge = era === "modern" ? options.inputBridge : undefined;
+  const session = era === "legacy" ? options.downstreamSession : undefined;
   const server = new GatewaySdkServer(
     { name: "contextforge-gateway", version },
     {
@@ -99,9 +116,9 @@ export function createGatewayMcpServer(
   ): Promise<Json> =>
     bridge
       ? bridge.serve(ctx as unknown as BridgeContext, { method, params, run }, (c) =>
-          relayFor(c as unknown as RelayContext, era),
+          relayFor(c as unknown as RelayContext, era, session),
         )
-      : run(relayFor(ctx, era));
+      : run(relayFor(ctx, era, session));
   const on = (method: string, handler: Handler): void => server.handle(method, handler);
   on("tools/list", async (request) => listResult("tools", await router.listTools(view, cursorOf(request))));
   on("tools/call", async (request, ctx) => {
@@ -132,7 +149,7 @@ export function createGatewayMcpServer(
     );
   });
   on("completion/complete", async (request, ctx) =>
-    router.complete(view, request.params ?? {}, relayFor(ctx, era)),
+    router.complete(view, request.params ?? {}, relayFor(ctx, era, session)),
   );
   // Upstream log levels are per upstream session; the gateway relays what arrives.
   on("logging/setLevel", async () => ({}));

@@ -83,6 +83,11 @@ const digestOf = (method: string, params: Json): string =>
  * `requestState` is sealed with the SDK's HMAC codec, bound to the principal and the virtual
  * server; it names the parked call, the round, the pending request keys, the replica, the method
  * and a digest of the params. Anything that does not verify or match is refused with -32602.
+ *
+ * Deadlines: while a parked call waits for the client, its upstream deadline (`TOOL_TIMEOUT`, or
+ * the gateway's `timeout_seconds`) is stopped (the pool's `CallDeadline`), so a client may take up
+ * to `parkTimeoutMs` (`MCP_INPUT_REQUIRED_TIMEOUT`) to retry; the deadline resumes with the time it
+ * had left once the answer goes upstream.
  */
 export class InputBridge {
   readonly #calls = new Map<string, ParkedCall>();

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "@modelcontextprotocol/server";
 import type { McpRouter, McpView } from "../router.js";
 import type { SubscriptionHub } from "../subscription-hub.js";
@@ -6,7 +7,10 @@ import { createGatewayMcpServer } from "./gateway-mcp-server.js";
 /**
  * The SDK server of one 2025-era downstream session (streamable HTTP, SSE or WebSocket), joined
  * to the hub: it receives resource updates and list changes, and its subscriptions are released
- * when it closes. Whoever sets `onclose` afterwards must call the previous one.
+ * when it closes. Its calls carry the session's identity, so upstreams that keep state per session
+ * give it upstream sessions of its own; those are closed when it closes (DELETE, stream or socket
+ * closed, idle expiry, eviction, shutdown: every end goes through `onclose`). Whoever sets
+ * `onclose` afterwards must call the previous one.
  */
 export function createLegacySessionServer(
   router: McpRouter,
@@ -19,13 +23,18 @@ export function createLegacySessionServer(
     // Before the handshake completes, or once the transport is gone, there is no one to tell.
     connected?.notification(notification).catch(() => {});
   });
-  const server = createGatewayMcpServer(router, view, "legacy", version, subscriptions);
+  const ended = new AbortController();
+  const server = createGatewayMcpServer(router, view, "legacy", version, {
+    subscriptions,
+    downstreamSession: { id: randomUUID(), ended: ended.signal },
+  });
   server.oninitialized = () => {
     connected = server;
   };
   server.onclose = () => {
     connected = undefined;
     subscriptions.close();
+    ended.abort();
   };
   return server;
 }

@@ -4,14 +4,16 @@ import {
   type ProgressCallback,
   type RequestOptions,
 } from "@modelcontextprotocol/client";
+import { type CallDeadline, NO_SDK_TIMEOUT_MS } from "./call-deadline.js";
 import type { UpstreamCallContext, UpstreamProgress } from "./upstream-call-context.js";
 
 /** The MCP requests the pool forwards. */
 export type ForwardedMethod = "tools/call" | "resources/read" | "prompts/get" | "completion/complete";
 
 /**
- * Sends one request on a connected client with the call's deadline (reset by progress), abort
- * signal and progress listener. The result is the upstream's, as the SDK decoded it.
+ * Sends one request on a connected client with the call's deadline (reset by progress, stopped
+ * while the client answers: see {@link CallDeadline}), abort signal and progress listener. The
+ * result is the upstream's, as the SDK decoded it.
  *
  * On a 2026-07-28 connection the client's capabilities travel in each request's `_meta`: a call
  * whose downstream cannot answer server->client requests declares none, and one that names
@@ -23,11 +25,13 @@ export function sendUpstreamRequest(
   method: ForwardedMethod,
   params: Record<string, unknown>,
   ctx: UpstreamCallContext,
-  timeoutMs: number,
+  deadline: CallDeadline,
 ): Promise<Record<string, unknown>> {
-  const options: RequestOptions = { timeout: timeoutMs, resetTimeoutOnProgress: true };
-  if (ctx.signal) options.signal = ctx.signal;
-  if (ctx.onProgress) options.onprogress = relayProgress(ctx.onProgress);
+  const options: RequestOptions = {
+    timeout: NO_SDK_TIMEOUT_MS,
+    signal: ctx.signal ? AbortSignal.any([ctx.signal, deadline.signal]) : deadline.signal,
+  };
+  if (ctx.onProgress) options.onprogress = relayProgress(ctx.onProgress, () => deadline.reset());
   const modern = client.getProtocolEra() === "modern";
   const declared = ctx.onServerRequest === undefined ? {} : ctx.clientCapabilities;
   const sent =
@@ -46,12 +50,17 @@ const SYNTHETIC_ROUND = /^Fulfilling input required by '/;
 /**
  * Relays the upstream's progress, dropping what would break the spec's rule that progress
  * increases: the SDK's synthetic multi-round-trip progress, and (across retry legs, each with its
- * own progress token) values that do not exceed the last one relayed.
+ * own progress token) values that do not exceed the last one relayed. Every progress the upstream
+ * sent restarts the deadline (`onUpstreamProgress`), relayed or not.
  */
-function relayProgress(onProgress: (progress: UpstreamProgress) => void): ProgressCallback {
+function relayProgress(
+  onProgress: (progress: UpstreamProgress) => void,
+  onUpstreamProgress: () => void,
+): ProgressCallback {
   let last = Number.NEGATIVE_INFINITY;
   return (progress) => {
     if (progress.total === undefined && SYNTHETIC_ROUND.test(progress.message ?? "")) return;
+    onUpstreamProgress();
     if (!(progress.progress > last)) return;
     last = progress.progress;
     try {

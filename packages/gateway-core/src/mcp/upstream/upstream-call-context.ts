@@ -22,12 +22,32 @@ export interface UpstreamNotification {
   readonly params?: Record<string, unknown>;
 }
 
+/**
+ * The downstream session a call belongs to: a 2025-era streamable HTTP session, a legacy SSE
+ * session or a WebSocket connection. Upstreams that keep state per session get an upstream session
+ * of their own for it (see `UpstreamSessionMode`), closed when `ended` aborts.
+ */
+export interface DownstreamSessionKey {
+  /** Unique among the downstream sessions of the process. */
+  readonly id: string;
+  /** Aborts when the downstream session ends (DELETE, stream or socket closed, idle expiry). */
+  readonly ended: AbortSignal;
+}
+
 /** What one downstream call brings to an upstream request besides its parameters. */
 export interface UpstreamCallContext {
   /** The downstream cancelled: the upstream request is cancelled (`notifications/cancelled`). */
   readonly signal?: AbortSignal;
-  /** Deadline of this call, reset by each progress notification. Default: the pool's. */
+  /**
+   * Deadline of this call, reset by each progress notification and stopped while the downstream
+   * answers a request of the upstream. Default: the endpoint's `timeoutMs`, else the pool's.
+   */
   readonly timeoutMs?: number;
+  /**
+   * The downstream session making the call. Without one (2026-07-28 requests, `POST /rpc`) the
+   * call uses the shared sessions.
+   */
+  readonly downstreamSession?: DownstreamSessionKey;
   /** Receives the upstream's progress for this call, in order. */
   readonly onProgress?: (progress: UpstreamProgress) => void;
   /**

@@ -30,9 +30,10 @@ const SERVER_REQUEST_METHODS = ["sampling/createMessage", "elicitation/create", 
  * session is connected outside any call's context, so its GET stream (2025 messages unrelated to
  * any request) carries no call and such requests are refused.
  *
- * The legacy HTTP+SSE transport delivers everything on the one GET stream opened at connect: no
- * call context exists there. For it (`soleCallFallback`) a message goes to the only call in flight,
- * and is refused when there are several, since guessing could hand one user's prompt to another.
+ * The legacy HTTP+SSE transport delivers everything on the one GET stream opened at connect, and a
+ * WebSocket on its one socket: no call context exists there. For them (`soleCallFallback`) a
+ * message goes to the only call in flight, and is refused when there are several, since guessing
+ * could hand one user's prompt to another.
  */
 export class UpstreamCallRouter {
   readonly #als = new AsyncLocalStorage<InFlightCall>();

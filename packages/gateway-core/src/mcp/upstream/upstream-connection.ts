@@ -4,10 +4,12 @@ import {
   type ConnectOptions,
   SSEClientTransport,
   StreamableHTTPClientTransport,
+  type Transport,
 } from "@modelcontextprotocol/client";
+import { WebSocketClientTransport } from "./websocket-client-transport.js";
 
-/** ContextForge's names for the HTTP transports of an upstream. */
-export type UpstreamHttpTransport = "STREAMABLEHTTP" | "SSE";
+/** ContextForge's names for the network transports of an upstream (HTTP or WebSocket). */
+export type UpstreamNetworkTransport = "STREAMABLEHTTP" | "SSE" | "WEBSOCKET";
 
 /** How the gateway introduces itself to upstreams (`clientInfo`). */
 export interface UpstreamClientInfo {
@@ -17,7 +19,8 @@ export interface UpstreamClientInfo {
 
 /** Options for {@link openUpstreamConnection}. */
 export interface UpstreamConnectionOptions {
-  readonly transport: UpstreamHttpTransport;
+  readonly transport: UpstreamNetworkTransport;
+  /** Sent on every request (HTTP) or on the opening handshake (WebSocket). */
   readonly headers?: Readonly<Record<string, string>>;
   readonly clientInfo: UpstreamClientInfo;
   /** Client capabilities to declare (sampling, elicitation, roots). Default none. */
@@ -27,6 +30,8 @@ export interface UpstreamConnectionOptions {
    * `initialize` handshake; `legacy` opens a 2025 session directly, skipping the probe.
    */
   readonly versionNegotiation?: "auto" | "legacy";
+  /** WebSocket only: ping interval, a missed pong closes the connection; 0 turns pings off. Default 30000. */
+  readonly pingIntervalMs?: number;
 }
 
 /** An SDK client and its transport, not yet connected; {@link UpstreamConnection.close} ends both. */
@@ -44,18 +49,15 @@ export interface UpstreamConnection {
 const SESSION_END_GRACE_MS = 1_000;
 
 /**
- * Creates the SDK client and transport for an HTTP upstream. Streamable HTTP negotiates the era
+ * Creates the SDK client and transport for a network upstream. Streamable HTTP negotiates the era
  * (`versionNegotiation: "auto"`: a `server/discover` probe, falling back to `initialize` for 2025
- * servers), so each upstream is spoken to in the newest protocol it supports; the legacy SSE
- * transport exists only in the 2024-11-05 era family, so it runs the plain `initialize` handshake.
+ * servers), so each upstream is spoken to in the newest protocol it supports. The legacy SSE
+ * transport exists only in the 2024-11-05 era family, and the 2026-07-28 spec defines no WebSocket
+ * binding, so both run the plain `initialize` handshake.
  */
 export function openUpstreamConnection(url: URL, options: UpstreamConnectionOptions): UpstreamConnection {
-  const requestInit: RequestInit = options.headers ? { headers: { ...options.headers } } : {};
-  const transport =
-    options.transport === "SSE"
-      ? new SSEClientTransport(url, { requestInit })
-      : new StreamableHTTPClientTransport(url, { requestInit });
-  const mode = options.transport === "SSE" ? "legacy" : (options.versionNegotiation ?? "auto");
+  const transport = openTransport(url, options);
+  const mode = options.transport === "STREAMABLEHTTP" ? (options.versionNegotiation ?? "auto") : "legacy";
   const client = new Client(
     { name: options.clientInfo.name, version: options.clientInfo.version },
     { versionNegotiation: { mode }, capabilities: { ...options.capabilities } },
@@ -74,10 +76,20 @@ export function openUpstreamConnection(url: URL, options: UpstreamConnectionOpti
   };
 }
 
-async function closeConnection(
-  client: Client,
-  transport: StreamableHTTPClientTransport | SSEClientTransport,
-): Promise<void> {
+function openTransport(url: URL, options: UpstreamConnectionOptions): Transport {
+  if (options.transport === "WEBSOCKET") {
+    return new WebSocketClientTransport(url, {
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
+    });
+  }
+  const requestInit: RequestInit = options.headers ? { headers: { ...options.headers } } : {};
+  return options.transport === "SSE"
+    ? new SSEClientTransport(url, { requestInit })
+    : new StreamableHTTPClientTransport(url, { requestInit });
+}
+
+async function closeConnection(client: Client, transport: Transport): Promise<void> {
   if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
     // A sessionful (2025-era) upstream keeps server state until told otherwise. Closing the
     // transport afterwards aborts the DELETE if the grace runs out.

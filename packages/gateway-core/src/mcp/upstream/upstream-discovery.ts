@@ -17,7 +17,7 @@ import {
   openUpstreamConnection,
   type UpstreamClientInfo,
   type UpstreamConnection,
-  type UpstreamHttpTransport,
+  type UpstreamNetworkTransport,
 } from "./upstream-connection.js";
 import { UpstreamError } from "./upstream-error.js";
 import {
@@ -38,7 +38,7 @@ export type {
   UpstreamTool,
   UpstreamToolAnnotations,
 } from "./upstream-catalog.js";
-export type { UpstreamClientInfo, UpstreamHttpTransport } from "./upstream-connection.js";
+export type { UpstreamClientInfo, UpstreamNetworkTransport } from "./upstream-connection.js";
 export { UpstreamError, type UpstreamErrorCode } from "./upstream-error.js";
 export type { UpstreamStdioCommand, UpstreamStdioOptions } from "./upstream-stdio-connection.js";
 
@@ -48,14 +48,17 @@ export const DEFAULT_DISCOVERY_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_PAGES_PER_LIST = 1_000;
 const DEFAULT_CLIENT_INFO: UpstreamClientInfo = { name: "contextforge-gateway", version: "0.0.0" };
 
-/** An upstream MCP server as registered by a user: over HTTP, or a stdio command. */
+/** An upstream MCP server as registered by a user: over HTTP or WebSocket, or a stdio command. */
 export type UpstreamTarget = UpstreamHttpTarget | UpstreamStdioTarget;
 
-/** An upstream MCP server reachable over HTTP. */
+/** An upstream MCP server reachable over the network (streamable HTTP, SSE or WebSocket). */
 export interface UpstreamHttpTarget extends UpstreamDiscoveryOptions {
   readonly url: string;
-  readonly transport: UpstreamHttpTransport;
-  /** Sent on every request, e.g. `Authorization` (already decrypted). Never logged or echoed. */
+  readonly transport: UpstreamNetworkTransport;
+  /**
+   * Sent on every request (WebSocket: on the opening handshake), e.g. `Authorization` (already
+   * decrypted). Never logged or echoed.
+   */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -117,7 +120,7 @@ export async function discoverUpstream(
       ...(stdio.maxProcessesPerServer ? { maxProcessesPerServer: stdio.maxProcessesPerServer } : {}),
     });
   } else {
-    const checked = checkUpstreamTarget(target.url, target.headers);
+    const checked = checkUpstreamTarget(target.url, target.headers, target.transport);
     safeUrl = checked.safeUrl;
     connection = openUpstreamConnection(checked.endpoint, {
       transport: target.transport,

@@ -26,7 +26,10 @@ export interface UpstreamNotificationEvent {
 }
 
 /**
- * Forwards downstream calls to upstream MCP servers over pooled, reused sessions.
+ * Forwards downstream calls to upstream MCP servers over pooled, reused sessions: shared by every
+ * caller, or one per downstream session for upstreams that keep state per session (the endpoint's
+ * `sessionMode`; the call's `downstreamSession`). A downstream session's own upstream sessions are
+ * closed when it ends.
  *
  * Failures reject with `UpstreamRpcError` (the upstream answered with a JSON-RPC error: relay it),
  * `UpstreamError` (`unreachable`, `timeout`, `unauthorized`, `protocol`), or, when `ctx.signal`
@@ -72,9 +75,9 @@ export interface UpstreamPool {
    * heard on open sessions; returns the function that stops it.
    */
   onNotification(listener: (event: UpstreamNotificationEvent) => void): () => void;
-  /** Closes pooled sessions of a gateway (it changed or was deleted); its calls in flight fail. */
+  /** Closes the sessions of a gateway, shared and per client (it changed or was deleted); its calls in flight fail. */
   invalidate(gatewayId: string): Promise<void>;
-  /** Number of open upstream sessions (for tests and metrics). */
+  /** Number of open upstream sessions, shared and per client (for tests and metrics). */
   readonly size: number;
   /** Closes every session; later calls reject. */
   close(): Promise<void>;
@@ -82,15 +85,21 @@ export interface UpstreamPool {
 
 /** Options of {@link createUpstreamPool}. */
 export interface UpstreamPoolOptions {
-  /** Per-call deadline when the call sets none; also bounds connecting. */
+  /**
+   * Per-call deadline when neither the call nor the endpoint sets one (counted while waiting for
+   * the upstream, not while the client answers its requests); also bounds connecting.
+   */
   readonly defaultTimeoutMs: number;
   /** How the gateway introduces itself to upstreams. */
   readonly clientInfo: UpstreamClientInfo;
-  /** A session unused this long is closed. Default 300000 (5 minutes). */
+  /**
+   * A shared session unused this long is closed. Default 300000 (5 minutes). A downstream
+   * session's own upstream sessions stay open as long as it does.
+   */
   readonly idleTimeoutMs?: number;
   /**
-   * Sessions per (gateway, revision). Default 1: every call multiplexes over one session. Above 1,
-   * a call takes the least busy session and a new one opens while all are busy.
+   * Shared sessions per (gateway, revision). Default 1: every call multiplexes over one session.
+   * Above 1, a call takes the least busy session and a new one opens while all are busy.
    */
   readonly maxSessionsPerUpstream?: number;
   /**

@@ -2,12 +2,18 @@ import type { UpstreamPool, UpstreamPoolOptions } from "./upstream-pool-types.js
 import { UpstreamSessionPool } from "./upstream-session-pool.js";
 
 export type {
+  DownstreamSessionKey,
   UpstreamCallContext,
   UpstreamNotification,
   UpstreamProgress,
   UpstreamServerRequest,
 } from "./upstream-call-context.js";
-export type { UpstreamEndpoint, UpstreamHttpEndpoint, UpstreamStdioEndpoint } from "./upstream-endpoint.js";
+export type {
+  UpstreamEndpoint,
+  UpstreamHttpEndpoint,
+  UpstreamSessionMode,
+  UpstreamStdioEndpoint,
+} from "./upstream-endpoint.js";
 export { UpstreamError, type UpstreamErrorCode } from "./upstream-error.js";
 export type {
   UpstreamCallToolResult,
@@ -27,8 +33,9 @@ export const DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS = 300_000;
 
 /**
  * Creates the pool that forwards `tools/call`, `resources/read`, `prompts/get` and
- * `completion/complete` to upstreams, opening one session per (gateway, revision) lazily and
- * reusing it. See {@link UpstreamPool}.
+ * `completion/complete` to upstreams, opening sessions lazily and reusing them: shared ones per
+ * (gateway, revision), and one per downstream session where the endpoint's `sessionMode` asks
+ * for it. See {@link UpstreamPool}.
  *
  * @throws {RangeError} when an option is out of range.
  */

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { StdioSupervisor } from "@contextforge/mcp-transport";
+import { CallDeadline, pausedWhileClientAnswers } from "./call-deadline.js";
 import { checkUpstreamTarget } from "./check-upstream-target.js";
 import { type ForwardedMethod, sendUpstreamRequest } from "./send-upstream-request.js";
-import type { UpstreamCallContext } from "./upstream-call-context.js";
+import type { DownstreamSessionKey, UpstreamCallContext } from "./upstream-call-context.js";
 import { judgeCallFailure } from "./upstream-call-failure.js";
+import { UpstreamClientSessions } from "./upstream-client-sessions.js";
 import { openUpstreamConnection, type UpstreamConnection } from "./upstream-connection.js";
 import type { UpstreamEndpoint } from "./upstream-endpoint.js";
 import type {
@@ -16,6 +18,7 @@ import type {
   UpstreamReadResourceResult,
 } from "./upstream-pool-types.js";
 import { UpstreamSession } from "./upstream-session.js";
+import { learnsStatefulness, wantsClientSession } from "./upstream-session-mode.js";
 import { openStdioUpstreamConnection, type UpstreamStdioOptions } from "./upstream-stdio-connection.js";
 import { UpstreamSubscriptions } from "./upstream-subscriptions.js";
 
@@ -28,12 +31,18 @@ export type ResolvedUpstreamPoolOptions = Required<
 };
 
 /**
- * The {@link UpstreamPool} implementation: sessions per gateway, picked by revision and load;
- * each call retried once on a fresh session when it provably never reached the upstream.
+ * The {@link UpstreamPool} implementation: shared sessions per gateway, picked by revision and
+ * load, and sessions of one downstream session each where the gateway's session mode asks for
+ * them (see `UpstreamSessionMode`); each call retried once on a fresh session when it provably
+ * never reached the upstream.
  */
 export class UpstreamSessionPool implements UpstreamPool {
   readonly #options: ResolvedUpstreamPoolOptions;
+  /** Shared sessions, by gateway. */
   readonly #sessions = new Map<string, UpstreamSession[]>();
+  readonly #clientSessions = new UpstreamClientSessions();
+  /** `auto` mode: whether a gateway's last connected session had an `Mcp-Session-Id`, by gateway. */
+  readonly #stateful = new Map<string, { readonly revision: number; readonly stateful: boolean }>();
   readonly #listeners = new Set<(event: UpstreamNotificationEvent) => void>();
   readonly #subscriptions: UpstreamSubscriptions;
   /** Made on first stdio use when none was passed in; then the pool owns (and closes) it. */
@@ -43,13 +52,14 @@ export class UpstreamSessionPool implements UpstreamPool {
   constructor(options: ResolvedUpstreamPoolOptions) {
     this.#options = options;
     this.#subscriptions = new UpstreamSubscriptions({
+      // Subscriptions are per gateway, not per client: they live on a shared session.
       acquire: (endpoint) => this.#acquire(endpoint),
       onBackgroundError: options.onBackgroundError,
     });
   }
 
   get size(): number {
-    let open = 0;
+    let open = this.#clientSessions.size;
     for (const list of this.#sessions.values()) open += list.length;
     return open;
   }
@@ -91,7 +101,8 @@ export class UpstreamSessionPool implements UpstreamPool {
   }
 
   subscribeResource(endpoint: UpstreamEndpoint, uri: string): Promise<void> {
-    if (endpoint.transport !== "STDIO") checkUpstreamTarget(endpoint.url, endpoint.headers);
+    if (endpoint.transport !== "STDIO")
+      checkUpstreamTarget(endpoint.url, endpoint.headers, endpoint.transport);
     return this.#subscriptions.subscribe(endpoint, uri);
   }
 
@@ -111,7 +122,8 @@ export class UpstreamSessionPool implements UpstreamPool {
   }
 
   async invalidate(gatewayId: string): Promise<void> {
-    const list = this.#sessions.get(gatewayId) ?? [];
+    this.#stateful.delete(gatewayId);
+    const list = [...(this.#sessions.get(gatewayId) ?? []), ...this.#clientSessions.ofGateway(gatewayId)];
     await Promise.all(list.map((session) => session.close()));
   }
 
@@ -119,8 +131,8 @@ export class UpstreamSessionPool implements UpstreamPool {
     this.#closed = true;
     this.#subscriptions.close();
     this.#listeners.clear();
-    const all = [...this.#sessions.values()].flat();
-    await Promise.all(all.map((session) => session.close()));
+    const all = [...this.#sessions.values(), this.#clientSessions.clear()].flat();
+    await Promise.all([...all.map((session) => session.close()), this.#clientSessions.settled()]);
     await this.#ownSupervisor?.close();
   }
 
@@ -131,23 +143,30 @@ export class UpstreamSessionPool implements UpstreamPool {
     params: Record<string, unknown>,
     ctx: UpstreamCallContext = {},
   ): Promise<Record<string, unknown>> {
-    const timeoutMs = ctx.timeoutMs ?? this.#options.defaultTimeoutMs;
+    const timeoutMs = ctx.timeoutMs ?? endpoint.timeoutMs ?? this.#options.defaultTimeoutMs;
     ctx.signal?.throwIfAborted();
     const safeUrl =
       endpoint.transport === "STDIO"
         ? endpoint.url
-        : checkUpstreamTarget(endpoint.url, endpoint.headers).safeUrl;
+        : checkUpstreamTarget(endpoint.url, endpoint.headers, endpoint.transport).safeUrl;
     const secrets = Object.values((endpoint.transport === "STDIO" ? endpoint.env : endpoint.headers) ?? {});
     for (let attempt = 1; ; attempt++) {
-      const session = this.#acquire(endpoint);
+      const owner = this.#ownerOf(endpoint, ctx.downstreamSession);
+      const session = owner === undefined ? this.#acquire(endpoint) : this.#acquireFor(endpoint, owner);
       let phase: "connect" | "request" = "connect";
       session.hold();
       try {
         const client = await whileNotAborted(session.connected(), ctx.signal);
         phase = "request";
-        return await session.router.run(ctx, () =>
-          sendUpstreamRequest(client, method, params, ctx, timeoutMs),
-        );
+        const deadline = new CallDeadline(timeoutMs);
+        const call = pausedWhileClientAnswers(ctx, deadline);
+        try {
+          return await session.router.run(call, () =>
+            sendUpstreamRequest(client, method, params, call, deadline),
+          );
+        } finally {
+          deadline.dispose();
+        }
       } catch (error) {
         const verdict = judgeCallFailure(error, {
           phase,
@@ -166,7 +185,26 @@ export class UpstreamSessionPool implements UpstreamPool {
     }
   }
 
-  /** A usable session of the endpoint's gateway and revision, opening one when needed. */
+  /** The downstream session whose own upstream session the call uses; undefined: a shared one. */
+  #ownerOf(
+    endpoint: UpstreamEndpoint,
+    client: DownstreamSessionKey | undefined,
+  ): DownstreamSessionKey | undefined {
+    if (client === undefined || client.ended.aborted) return undefined;
+    const learned = this.#stateful.get(endpoint.gatewayId);
+    const stateful = learned?.revision === endpoint.revision ? learned.stateful : undefined;
+    return wantsClientSession(endpoint, stateful) ? client : undefined;
+  }
+
+  /** The downstream session's own session of the endpoint's gateway and revision, opening one when needed. */
+  #acquireFor(endpoint: UpstreamEndpoint, owner: DownstreamSessionKey): UpstreamSession {
+    if (this.#closed) throw new Error("the upstream pool is closed");
+    return (
+      this.#clientSessions.find(owner, endpoint.gatewayId, endpoint.revision) ?? this.#open(endpoint, owner)
+    );
+  }
+
+  /** A usable shared session of the endpoint's gateway and revision, opening one when needed. */
   #acquire(endpoint: UpstreamEndpoint): UpstreamSession {
     if (this.#closed) throw new Error("the upstream pool is closed");
     const list = this.#sessions.get(endpoint.gatewayId) ?? [];
@@ -183,11 +221,13 @@ export class UpstreamSessionPool implements UpstreamPool {
     return this.#open(endpoint);
   }
 
-  #open(endpoint: UpstreamEndpoint): UpstreamSession {
+  /** Opens a session: `owner`'s own (pinned: it lives as long as `owner`), else a shared one. */
+  #open(endpoint: UpstreamEndpoint, owner?: DownstreamSessionKey): UpstreamSession {
     const stdio = endpoint.transport === "STDIO";
     const session = new UpstreamSession({
       connection: this.#connect(endpoint),
-      soleCallFallback: endpoint.transport === "SSE",
+      // SSE and WebSocket deliver server->client messages outside any call's async context.
+      soleCallFallback: endpoint.transport === "SSE" || endpoint.transport === "WEBSOCKET",
       revision: endpoint.revision,
       connectTimeoutMs: this.#options.defaultTimeoutMs,
       idleTimeoutMs: (stdio ? this.#options.stdio.idleTimeoutMs : undefined) ?? this.#options.idleTimeoutMs,
@@ -198,10 +238,36 @@ export class UpstreamSessionPool implements UpstreamPool {
       onNotification: (method, params) => this.#emit({ gatewayId: endpoint.gatewayId, method, params }),
       onBackgroundError: (error) => this.#options.onBackgroundError(error, endpoint.gatewayId),
     });
-    const list = this.#sessions.get(endpoint.gatewayId);
-    if (list) list.push(session);
-    else this.#sessions.set(endpoint.gatewayId, [session]);
+    if (owner !== undefined && this.#clientSessions.add(owner, endpoint.gatewayId, session)) session.pin();
+    else this.#share(endpoint.gatewayId, session);
+    if (learnsStatefulness(endpoint)) {
+      session.connected().then(
+        () => this.#learn(endpoint, session),
+        () => {},
+      );
+    }
     return session;
+  }
+
+  #share(gatewayId: string, session: UpstreamSession): void {
+    const list = this.#sessions.get(gatewayId);
+    if (list) list.push(session);
+    else this.#sessions.set(gatewayId, [session]);
+  }
+
+  /**
+   * Records whether the upstream keeps state per session (it answered with an `Mcp-Session-Id`).
+   * A session opened for one downstream session before that was known, to an upstream that turns
+   * out stateless, joins the shared sessions.
+   */
+  #learn(endpoint: UpstreamEndpoint, session: UpstreamSession): void {
+    const stateful = session.hasSessionId;
+    const known = this.#stateful.get(endpoint.gatewayId);
+    if (known === undefined || known.revision <= endpoint.revision)
+      this.#stateful.set(endpoint.gatewayId, { revision: endpoint.revision, stateful });
+    if (stateful || session.closed || !this.#clientSessions.release(session)) return;
+    this.#share(endpoint.gatewayId, session);
+    session.unpin();
   }
 
   /** A client for a new session: over HTTP, or over a stdio process of its own. */
@@ -212,7 +278,7 @@ export class UpstreamSessionPool implements UpstreamPool {
       ...(endpoint.versionNegotiation ? { versionNegotiation: endpoint.versionNegotiation } : {}),
     };
     if (endpoint.transport !== "STDIO") {
-      const { endpoint: url } = checkUpstreamTarget(endpoint.url, endpoint.headers);
+      const { endpoint: url } = checkUpstreamTarget(endpoint.url, endpoint.headers, endpoint.transport);
       return openUpstreamConnection(url, {
         ...common,
         transport: endpoint.transport,
@@ -248,6 +314,7 @@ export class UpstreamSessionPool implements UpstreamPool {
   }
 
   #remove(gatewayId: string, session: UpstreamSession): void {
+    if (this.#clientSessions.release(session)) return;
     const list = this.#sessions.get(gatewayId);
     if (!list) return;
     const rest = list.filter((s) => s !== session);

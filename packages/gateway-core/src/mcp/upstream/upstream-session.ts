@@ -9,8 +9,8 @@ export interface UpstreamSessionOptions {
   /** The client and transport, not yet connected; the session owns it from now on. */
   readonly connection: UpstreamConnection;
   /**
-   * The transport delivers server->client messages outside any request's context (legacy SSE):
-   * route them to the sole call in flight.
+   * The transport delivers server->client messages outside any request's context (legacy SSE,
+   * WebSocket): route them to the sole call in flight.
    */
   readonly soleCallFallback: boolean;
   readonly revision: number;

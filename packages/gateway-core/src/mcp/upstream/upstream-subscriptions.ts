@@ -7,7 +7,7 @@ const RESUBSCRIBE_MAX_MS = 30_000;
 
 /** What the subscriptions of one gateway need from the pool. */
 export interface UpstreamSubscriptionsHost {
-  /** A usable session of the endpoint's gateway and revision (opening one when needed). */
+  /** A usable shared session of the endpoint's gateway and revision (opening one when needed). */
   acquire(endpoint: UpstreamEndpoint): UpstreamSession;
   readonly onBackgroundError: (error: unknown, gatewayId: string) => void;
 }
@@ -28,6 +28,10 @@ interface WatchedGateway {
  * Ref-counted upstream resource subscriptions, one set per gateway, held on one pinned pooled
  * session (pinned sessions do not close when idle). When that session closes (healing, a 404, a
  * new revision), the set is made again on a fresh session, backing off while that fails.
+ *
+ * They stay on the shared sessions even for a gateway whose calls use per-client sessions
+ * (`per_client`, `auto`): one upstream subscription serves every downstream subscriber of a URI,
+ * and an update is fanned out by the gateway, so nothing about it belongs to one client.
  */
 export class UpstreamSubscriptions {
   readonly #host: UpstreamSubscriptionsHost;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { GatewayEnv } from "../../auth/principal.js";
-import { actorOf, mountEntityRoutes } from "../shared/entity-routes.js";
+import { actorOf, authorizeCreate, authorizeEntity, mountEntityRoutes } from "../shared/entity-routes.js";
 import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
 import { readJsonBody } from "../shared/read-json-body.js";
@@ -20,11 +20,13 @@ export function createGatewayRoutes(gateways: GatewayService, limits: PageLimits
 
   router.post("/", async (c) => {
     const input = parseWith(gatewayCreateSchema, snakeCaseKeys(await readJsonBody(c)), ["body"]);
-    return c.json(await gateways.create(input, actorOf(c)));
+    return c.json(await gateways.create(authorizeCreate(c, "gateways", input), actorOf(c)));
   });
 
   router.post("/:id/tools/refresh", async (c) => {
     const query = parseWith(refreshQuery, c.req.query(), ["query"]);
+    const id = c.req.param("id");
+    authorizeEntity(c.get("principal"), "gateways", "update", await gateways.get(id), "Gateway", id);
     const result = await gateways.refresh(
       c.req.param("id"),
       { resources: query.include_resources === "true", prompts: query.include_prompts === "true" },
@@ -42,6 +44,7 @@ export function createGatewayRoutes(gateways: GatewayService, limits: PageLimits
     limits,
     stateAnswer: "wrapped",
     deletedMessage: (id) => `Gateway ${id} deleted`,
+    resource: "gateways",
   });
   return router;
 }

@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { GatewaysTable } from "../../db/database-schema.js";
 import {
   descriptionField,
-  httpUrlField,
   nameField,
   ownershipFields,
   tagsField,
@@ -13,12 +12,15 @@ import { fromJson, toBoolean } from "../shared/row-values.js";
 import type { AuthInput } from "../tools/tool-schema.js";
 
 /** Upstream transports a gateway can be registered with (ContextForge's names). */
-export type GatewayTransport = "SSE" | "STREAMABLEHTTP" | "STDIO";
+export type GatewayTransport = "SSE" | "STREAMABLEHTTP" | "WEBSOCKET" | "STDIO";
 
 /** `POST /gateways` body (not wrapped, as in ContextForge), after validation. */
 export interface GatewayCreate extends AuthInput {
   readonly name: string;
-  /** Required for SSE and STREAMABLEHTTP; absent for STDIO (stored as `stdio://<slug>`). */
+  /**
+   * Required for SSE and STREAMABLEHTTP (http(s)) and WEBSOCKET (ws(s)); absent for STDIO (stored
+   * as `stdio://<slug>`).
+   */
   readonly url?: string | undefined;
   readonly description?: string | undefined;
   readonly transport: GatewayTransport;
@@ -33,6 +35,10 @@ export interface GatewayCreate extends AuthInput {
   readonly passthrough_headers?: string[] | undefined;
   readonly tags: string[];
   readonly refresh_interval_seconds?: number | null | undefined;
+  /** Whether downstream sessions share upstream sessions; default `auto`. */
+  readonly session_mode?: GatewaySessionMode | undefined;
+  /** Seconds a call to this upstream may take; null: `TOOL_TIMEOUT`. */
+  readonly timeout_seconds?: number | null | undefined;
   readonly team_id?: string | null | undefined;
   readonly owner_email?: string | null | undefined;
   readonly visibility?: Visibility | undefined;
@@ -41,17 +47,55 @@ export interface GatewayCreate extends AuthInput {
 /** `PUT /gateways/{id}` body. */
 export type GatewayUpdate = Partial<GatewayCreate>;
 
+/**
+ * How downstream sessions use the upstream's sessions (the data path's `UpstreamSessionMode`):
+ * `pooled` shares them, `per_client` gives each 2025-era downstream session (streamable HTTP, SSE,
+ * WebSocket) its own, `auto` does so when the upstream keeps state per session.
+ */
+export const GATEWAY_SESSION_MODES = ["auto", "pooled", "per_client"] as const;
+
+/** One of {@link GATEWAY_SESSION_MODES}. */
+export type GatewaySessionMode = (typeof GATEWAY_SESSION_MODES)[number];
+
+/** A stored `session_mode`; anything unknown reads as the default, `auto`. */
+export function sessionModeOf(stored: string | null | undefined): GatewaySessionMode {
+  return (GATEWAY_SESSION_MODES as readonly string[]).includes(stored ?? "")
+    ? (stored as GatewaySessionMode)
+    : "auto";
+}
+
+/** Bounds of `timeout_seconds` (one hour at most, like any call a client waits on). */
+const MAX_GATEWAY_TIMEOUT_SECONDS = 3600;
+
+/** Other names accepted for a transport (after upper-casing and dropping `_`). */
+const TRANSPORT_ALIASES: Readonly<Record<string, string>> = { HTTP: "STREAMABLEHTTP", WS: "WEBSOCKET" };
+
 const transport = z.preprocess(
   (value) => (typeof value === "string" ? value.toUpperCase().replaceAll("_", "") : value),
   z
     .string()
-    .transform((value) => (value === "HTTP" ? "STREAMABLEHTTP" : value))
-    .refine(
-      (value) => value !== "WEBSOCKET" && value !== "WS",
-      "WebSocket upstreams are not supported yet: expose the server over streamable HTTP (e.g. with mcptranslate)",
-    )
-    .pipe(z.enum(["SSE", "STREAMABLEHTTP", "STDIO"], { error: "must be SSE, STREAMABLEHTTP or STDIO" })),
+    .transform((value) => TRANSPORT_ALIASES[value] ?? value)
+    .pipe(
+      z.enum(["SSE", "STREAMABLEHTTP", "WEBSOCKET", "STDIO"], {
+        error: "must be SSE, STREAMABLEHTTP, WEBSOCKET or STDIO",
+      }),
+    ),
 );
+
+/** An upstream's URL: http(s) for SSE and streamable HTTP, ws(s) for WebSocket (see `transportProblems`). */
+const upstreamUrlField = z
+  .string()
+  .trim()
+  .max(2048, "must be at most 2048 characters")
+  .url("must be a URL")
+  .refine((value) => /^(https?|wss?):\/\//i.test(value), "must be an http(s):// or ws(s):// URL");
+
+/** URL schemes of the network transports, and how a message names them. */
+const URL_SCHEMES: Readonly<Record<string, { readonly pattern: RegExp; readonly name: string }>> = {
+  SSE: { pattern: /^https?:\/\//i, name: "an http:// or https:// URL" },
+  STREAMABLEHTTP: { pattern: /^https?:\/\//i, name: "an http:// or https:// URL" },
+  WEBSOCKET: { pattern: /^wss?:\/\//i, name: "a ws:// or wss:// URL" },
+};
 
 /** The fields only a STDIO gateway has. */
 export const STDIO_FIELDS = ["command", "args", "env", "cwd"] as const;
@@ -91,7 +135,7 @@ const stdioFields = {
 
 const fields = {
   name: nameField,
-  url: httpUrlField,
+  url: upstreamUrlField,
   description: descriptionField.optional(),
   transport,
   command: stdioFields.command.optional(),
@@ -104,6 +148,21 @@ const fields = {
     .optional(),
   tags: tagsField,
   refresh_interval_seconds: z.number().int().min(60, "must be at least 60").nullable().optional(),
+  session_mode: z
+    .enum(GATEWAY_SESSION_MODES, { error: "must be auto, pooled or per_client" })
+    .describe(
+      "Upstream sessions per downstream session: `pooled` (shared), `per_client` (one per 2025-era " +
+        "downstream session, closed with it), `auto` (per_client when the upstream keeps session state).",
+    )
+    .optional(),
+  timeout_seconds: z
+    .number()
+    .int()
+    .min(1, "must be at least 1")
+    .max(MAX_GATEWAY_TIMEOUT_SECONDS, `must be at most ${MAX_GATEWAY_TIMEOUT_SECONDS}`)
+    .nullable()
+    .describe("Seconds a call to this upstream may take; null uses TOOL_TIMEOUT.")
+    .optional(),
   auth_type: z.enum(["basic", "bearer", "authheaders"]).nullable().optional(),
   auth_username: z.string().max(255).optional(),
   auth_password: z.string().max(4096).optional(),
@@ -124,7 +183,8 @@ type TransportShape = Partial<
 /**
  * The rules between transport and the other fields that one body can show: STDIO needs a command
  * (when `requireCommand`: on create) and takes neither a URL nor HTTP credentials; the stdio fields
- * belong to STDIO alone. An update's body is checked against the stored gateway by the service.
+ * belong to STDIO alone; WEBSOCKET needs a ws(s) URL, SSE and STREAMABLEHTTP an http(s) one. An
+ * update's body is checked against the stored gateway by the service.
  */
 export function transportProblems(
   body: TransportShape,
@@ -151,6 +211,14 @@ export function transportProblems(
     }
     if (options.requireUrl && body.url === undefined)
       problems.push({ path: "url", message: `required when transport is ${String(body.transport)}` });
+    const scheme = URL_SCHEMES[String(body.transport)];
+    if (scheme && typeof body.url === "string" && !scheme.pattern.test(body.url.trim()))
+      problems.push({
+        path: "url",
+        message: `must be ${scheme.name} when transport is ${String(body.transport)}${
+          body.transport === "WEBSOCKET" ? "" : " (a ws:// or wss:// URL needs transport WEBSOCKET)"
+        }`,
+      });
   }
   return problems;
 }
@@ -167,7 +235,9 @@ function checkTransport(options: { readonly requireCommand: boolean; readonly re
 export const gatewayCreateSchema: z.ZodType<GatewayCreate> = z
   .strictObject({
     ...fields,
-    url: fields.url.describe("Required for SSE and STREAMABLEHTTP; not used for STDIO.").optional(),
+    url: fields.url
+      .describe("Required for SSE and STREAMABLEHTTP (http(s)) and WEBSOCKET (ws(s)); not used for STDIO.")
+      .optional(),
     transport: fields.transport.default("STREAMABLEHTTP"),
     tags: fields.tags.default([]),
   })
@@ -209,6 +279,8 @@ export interface GatewayRead {
   readonly lastSeen: string | null;
   readonly lastError: string | null;
   readonly refreshIntervalSeconds: number | null;
+  readonly sessionMode: GatewaySessionMode;
+  readonly timeoutSeconds: number | null;
   readonly teamId: string | null;
   readonly ownerEmail: string | null;
   readonly visibility: string;
@@ -247,6 +319,8 @@ export function toGatewayRead(row: GatewaysTable, masked: string, envNames?: rea
     lastSeen: row.last_seen,
     lastError: row.last_error,
     refreshIntervalSeconds: row.refresh_interval_seconds,
+    sessionMode: sessionModeOf(row.session_mode),
+    timeoutSeconds: row.timeout_seconds ?? null,
     teamId: row.team_id,
     ownerEmail: row.owner_email,
     visibility: row.visibility,

@@ -132,7 +132,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     return {
       ...common,
       url: row.url,
-      transport: row.transport as "SSE" | "STREAMABLEHTTP",
+      transport: row.transport as "SSE" | "STREAMABLEHTTP" | "WEBSOCKET",
       ...(headers ? { headers } : {}),
     };
   };
@@ -225,6 +225,8 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
           passthrough_headers: input.passthrough_headers ? JSON.stringify(input.passthrough_headers) : null,
           ...auth,
           refresh_interval_seconds: input.refresh_interval_seconds ?? null,
+          session_mode: input.session_mode ?? "auto",
+          timeout_seconds: input.timeout_seconds ?? null,
           ...newEntityColumns(input, actor, now),
           capabilities: "{}",
           protocol_version: null,
@@ -269,6 +271,9 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
         patch.passthrough_headers = JSON.stringify(input.passthrough_headers);
       if (input.refresh_interval_seconds !== undefined)
         patch.refresh_interval_seconds = input.refresh_interval_seconds;
+      // Neither needs a new discovery; the new version retires the upstream sessions.
+      if (input.session_mode !== undefined) patch.session_mode = input.session_mode;
+      if (input.timeout_seconds !== undefined) patch.timeout_seconds = input.timeout_seconds;
       Object.assign(patch, ownershipPatch(input));
       const next = { ...current, ...patch };
       const reconnect =
@@ -398,11 +403,13 @@ function stdioUrl(slug: string): string {
 /**
  * The transport rules an update must keep against the stored gateway: a gateway that is (or
  * becomes) STDIO needs a command and takes no URL or HTTP credentials; one that leaves STDIO needs
- * a URL; an HTTP one takes no stdio fields.
+ * a URL; an HTTP or WebSocket one takes no stdio fields, and its URL (sent or stored) must suit the
+ * transport (a change to WEBSOCKET alone cannot keep an http(s) URL).
  */
 function checkUpdateTransport(current: GatewaysTable, input: GatewayUpdate, transport: string): void {
+  const keptUrl = transport !== "STDIO" && current.transport !== "STDIO" ? current.url : undefined;
   const problems = transportProblems(
-    { ...input, transport },
+    { ...input, transport, url: input.url ?? keptUrl },
     { requireCommand: current.command === null, requireUrl: current.transport === "STDIO" },
   );
   if (problems.length > 0) {
