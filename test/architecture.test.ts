@@ -18,7 +18,8 @@ const GATEWAY_CORE_RULES: { role: string; matches: (file: string) => boolean; fo
   },
   {
     role: "logic (services, auth, federation, plugins)",
-    matches: (f) => /-service\.ts$/.test(f) || /\/src\/(auth|federation|plugins)\//.test(f),
+    matches: (f) =>
+      /-service\.ts$/.test(f) || (/\/src\/(auth|federation|plugins)\//.test(f) && !/-routes\.ts$/.test(f)),
     forbidden: [/^hono(\/|$)/, /-routes(\.js)?$/, /\/http\//],
   },
   {

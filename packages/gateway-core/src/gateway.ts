@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { StdioSupervisor } from "@contextforge/mcp-transport";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Hono } from "hono";
+import { type AuthModule, createAuthModule } from "./auth/auth-module.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { createJwtService, type JwtService } from "./auth/jwt-service.js";
 import type { GatewayEnv } from "./auth/principal.js";
@@ -11,6 +12,7 @@ import { type Database, openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrations/migrate.js";
 import { createVersionInfo } from "./health/version-info.js";
 import { createApp, type RegistryServices } from "./http/app.js";
+import { authRequestContext } from "./http/require-auth.js";
 import { InputBridge } from "./mcp/downstream/input-bridge.js";
 import { createRpcHandler } from "./mcp/downstream/rpc.js";
 import { createSseEndpoint } from "./mcp/downstream/sse.js";
@@ -48,6 +50,8 @@ export interface Gateway {
   readonly database: Database;
   /** The registry's services, callable without HTTP (what the REST API calls). */
   readonly registry: RegistryServices;
+  /** Users, teams, roles and tokens, callable without HTTP (what `/auth`, `/teams`, `/rbac`, `/tokens` call). */
+  readonly auth: AuthModule;
   /**
    * Applies pending migrations (unless `MCPGATEWAY_SKIP_MIGRATIONS`), then listens on
    * `HOST:PORT`; resolves with the URL once the socket is bound.
@@ -110,10 +114,12 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
   // Keys are loaded once; a bad key or missing secret fails prepare()/start(), not a request.
   const jwt: Promise<JwtService> = createJwtService(jwtSettingsFor(settings, logger));
   jwt.catch(() => {});
-  const authenticate = createAuthenticator(settings, {
+  const jwtService: JwtService = {
     mint: async (...args) => (await jwt).mint(...args),
     verify: async (token) => (await jwt).verify(token),
-  });
+  };
+  const auth = createAuthModule({ db: database.db, settings, jwt: jwtService, logger });
+  const authenticate = createAuthenticator(settings, jwtService, auth.directory);
   const snapshots = createRegistrySnapshotSource(database.db, secrets);
   const pool = createUpstreamPool({
     defaultTimeoutMs: settings.TOOL_TIMEOUT * 1000,
@@ -175,8 +181,11 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     hub,
     version: GATEWAY_VERSION,
     authenticate,
+    authContext: (c) =>
+      authRequestContext(c, settings.TRUST_PROXY_AUTH ? settings.PROXY_USER_HEADER : undefined),
     authHeaderName: settings.AUTH_HEADER_NAME,
     maxFrameBytes: settings.MAX_REQUEST_BODY_BYTES,
+    pingIntervalMs: settings.WEBSOCKET_PING_INTERVAL * 1000,
     logger,
   });
   const app = createApp({
@@ -185,6 +194,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     sse,
     webSocket,
     authenticate,
+    auth,
     settings,
     logger,
     health: {
@@ -205,6 +215,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       }
       const report = await migrateToLatest(database.db, database.dialect);
       if (report.applied.length > 0) logger.info({ applied: report.applied }, "database migrated");
+      await auth.bootstrap();
     })();
     return prepared;
   };
@@ -236,6 +247,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     app,
     database,
     registry,
+    auth,
     prepare,
     async mintToken(subject, expiresInMinutes) {
       return (await jwt).mint(subject, expiresInMinutes === undefined ? {} : { expiresInMinutes });

@@ -1,4 +1,7 @@
-export type { Principal } from "./auth/principal.js";
+export { canSee, may, mayCreate, type Ownership } from "./auth/access.js";
+export type { AuthModule } from "./auth/auth-module.js";
+export { PERMISSIONS, type Permission, SYSTEM_ROLES } from "./auth/permissions.js";
+export type { AuthMethod, Principal, TokenScope } from "./auth/principal.js";
 export {
   type DevSecretsResult,
   provideDevelopmentSecrets,
@@ -27,7 +30,12 @@ export { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
 export type { VersionInfo } from "./health/version-info.js";
 export type { RegistryServices } from "./http/app.js";
 export { createLogger, type Logger } from "./observability/logger.js";
-export type { GatewayCreate, GatewayRead, GatewayRefreshResult } from "./registry/gateways/gateway-schema.js";
+export type {
+  GatewayCreate,
+  GatewayRead,
+  GatewayRefreshResult,
+  GatewaySessionMode,
+} from "./registry/gateways/gateway-schema.js";
 export type { PromptCreate, PromptRead } from "./registry/prompts/prompt-schema.js";
 export type { ResourceCreate, ResourceRead } from "./registry/resources/resource-schema.js";
 export type { ServerCreate, ServerRead } from "./registry/servers/server-schema.js";

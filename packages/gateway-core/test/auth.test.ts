@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { exportPKCS8, exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway, loadSettings } from "../src/index.js";
+import { seedUser } from "./support/auth-fixtures.js";
 
 const SECRET = "auth-test-secret-auth-test-secret-0123456789";
 const gateways: Gateway[] = [];
@@ -95,6 +96,8 @@ describe("authentication", () => {
   });
 
   it("records the token's subject as the creator", async () => {
+    await seedUser(gateway.database.db, "alice@example.com");
+    gateway.auth.changed();
     const token = await gateway.mintToken("alice@example.com", 5);
     const response = await gateway.app.request("/prompts", {
       method: "POST",

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway } from "../src/gateway.js";
 import { loadSettings } from "../src/index.js";
 
@@ -7,6 +7,7 @@ const SECRET = "http-app-test-secret-of-at-least-32-chars";
 const gateway = createGateway({
   settings: loadSettings({ LOG_LEVEL: "silent", DATABASE_URL: MEMORY, JWT_SECRET_KEY: SECRET }),
 });
+beforeAll(() => gateway.prepare());
 afterAll(() => gateway.stop());
 
 describe("gateway HTTP app", () => {

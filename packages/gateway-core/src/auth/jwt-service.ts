@@ -12,19 +12,36 @@ import {
 } from "jose";
 import type { Settings } from "../config/settings.js";
 import { GatewayError } from "../errors/gateway-error.js";
-import type { Principal } from "./principal.js";
 
 type Key = CryptoKey | KeyObject | Uint8Array;
 
+/** Options of {@link JwtService.mint}. */
+export interface MintOptions {
+  /** Lifetime; default TOKEN_EXPIRY; 0 = no expiry (refused when REQUIRE_TOKEN_EXPIRATION). */
+  readonly expiresInMinutes?: number | undefined;
+  /** Extra claims (`token_use`, ...). */
+  readonly claims?: Record<string, unknown> | undefined;
+  /** The token id; default a random UUID. */
+  readonly jti?: string | undefined;
+}
+
+/** What a verified token says. */
+export interface VerifiedToken {
+  /** `sub` (or ContextForge's `username`/`email` claims). */
+  readonly subject: string;
+  readonly jti: string | undefined;
+  /** `session` (login), `api` (API token), or undefined (minted by `mcpgateway token`). */
+  readonly tokenUse: string | undefined;
+  /** Expiry in seconds since the epoch, when it has one. */
+  readonly expiresAt: number | undefined;
+}
+
 /** Mints and verifies the gateway's JWTs. */
 export interface JwtService {
-  /** Signs a token for `subject`, valid `expiresInMinutes` (0 = no expiry, if allowed). */
-  mint(
-    subject: string,
-    options?: { expiresInMinutes?: number; claims?: Record<string, unknown> },
-  ): Promise<string>;
+  /** Signs a token for `subject`. */
+  mint(subject: string, options?: MintOptions): Promise<string>;
   /** Verifies signature, audience, issuer, expiry and jti; 401 with the reason otherwise. */
-  verify(token: string): Promise<Principal>;
+  verify(token: string): Promise<VerifiedToken>;
 }
 
 type JwtSettings = Pick<
@@ -75,7 +92,7 @@ export async function createJwtService(settings: JwtSettings): Promise<JwtServic
         .setIssuer(settings.JWT_ISSUER)
         .setAudience(settings.JWT_AUDIENCE)
         .setIssuedAt()
-        .setJti(randomUUID());
+        .setJti(options.jti ?? randomUUID());
       if (minutes > 0) jwt.setExpirationTime(`${Math.round(minutes * 60)}s`);
       return jwt.sign(signing);
     },
@@ -106,7 +123,12 @@ export async function createJwtService(settings: JwtSettings): Promise<JwtServic
         (typeof payload.username === "string" ? payload.username : undefined) ??
         (typeof payload.email === "string" ? payload.email : undefined);
       if (!subject) throw new GatewayError("unauthorized", 'token has no "sub" claim');
-      return { subject, via: "jwt", ...(payload.jti ? { tokenId: payload.jti } : {}) };
+      return {
+        subject,
+        jti: payload.jti,
+        tokenUse: typeof payload.token_use === "string" ? payload.token_use : undefined,
+        expiresAt: payload.exp,
+      };
     },
   };
 }

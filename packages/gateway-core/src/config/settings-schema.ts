@@ -153,6 +153,40 @@ const users = {
     .string()
     .default("Platform Administrator")
     .describe("Full name of the platform administrator."),
+  EMAIL_AUTH_ENABLED: envBoolean
+    .default(true)
+    .describe("Accept email and password logins (`POST /auth/email/login`)."),
+  REQUIRE_USER_IN_DB: envBoolean
+    .default(false)
+    .describe(
+      "Refuse JWTs whose subject is not a stored user. Off: such a token acts as a user with no team, who sees public items only.",
+    ),
+  PASSWORD_MIN_LENGTH: envInteger(8, 128).default(12).describe("Shortest password accepted."),
+  ARGON2ID_TIME_COST: envInteger(1, 20).default(3).describe("argon2id iterations for password hashes."),
+  ARGON2ID_MEMORY_COST: envInteger(8192, 1_048_576)
+    .default(65_536)
+    .describe("argon2id memory for password hashes, in KiB (64 MiB)."),
+  ARGON2ID_PARALLELISM: envInteger(1, 16).default(1).describe("argon2id lanes for password hashes."),
+  MAX_FAILED_LOGIN_ATTEMPTS: envInteger(1, 100)
+    .default(5)
+    .describe("Failed logins in a row that lock an account."),
+  ACCOUNT_LOCKOUT_DURATION_MINUTES: envInteger(1, 10_080)
+    .default(30)
+    .describe("How long a locked account stays locked."),
+  INVITATION_EXPIRY_DAYS: envInteger(1, 365)
+    .default(7)
+    .describe("How long a team invitation can be accepted."),
+  MAX_TEAMS_PER_USER: envInteger(1, 10_000).default(50).describe("Teams one user may create."),
+  TRUST_PROXY_AUTH: envBoolean
+    .default(false)
+    .describe(
+      "Trust PROXY_USER_HEADER from an authenticating reverse proxy as the caller's identity (only behind such a proxy).",
+    ),
+  PROXY_USER_HEADER: z
+    .string()
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name")
+    .default("X-Authenticated-User")
+    .describe("Header carrying the user's email when TRUST_PROXY_AUTH is on."),
 };
 
 const api = {
@@ -169,6 +203,24 @@ const api = {
     .describe(
       'Origins allowed by CORS, comma-separated or a JSON array (`["https://a.example"]`); `*` allows any.',
     ),
+  CORS_ALLOW_CREDENTIALS: envBoolean
+    .default(true)
+    .describe(
+      "Let browsers send credentials (cookies, Authorization) on CORS requests from ALLOWED_ORIGINS.",
+    ),
+  SECURITY_HEADERS_ENABLED: envBoolean
+    .default(true)
+    .describe(
+      "Send X-Content-Type-Options, X-Frame-Options, Referrer-Policy, a Content-Security-Policy and (over TLS) HSTS.",
+    ),
+  X_FRAME_OPTIONS: envEnum(["DENY", "SAMEORIGIN"]).default("DENY").describe("X-Frame-Options value."),
+  HSTS_ENABLED: envBoolean
+    .default(true)
+    .describe(
+      "Send Strict-Transport-Security on requests that arrived over TLS (or X-Forwarded-Proto: https).",
+    ),
+  HSTS_MAX_AGE: envInteger(0).default(31_536_000).describe("HSTS max-age, in seconds (one year)."),
+  HSTS_INCLUDE_SUBDOMAINS: envBoolean.default(true).describe("Add includeSubDomains to HSTS."),
   MAX_REQUEST_BODY_BYTES: envInteger(1024)
     .default(5_242_880)
     .describe(
@@ -178,6 +230,11 @@ const api = {
     .default(30)
     .describe(
       "Seconds between keep-alive comments on the legacy HTTP+SSE stream (`/sse`), so proxies keep it open.",
+    ),
+  WEBSOCKET_PING_INTERVAL: envInteger(0)
+    .default(30)
+    .describe(
+      "Seconds between WebSocket pings to clients of `/ws`; a client that has not answered the previous ping by the next one is disconnected. 0 turns pings off.",
     ),
   PAGINATION_DEFAULT_PAGE_SIZE: envInteger(1)
     .default(50)
@@ -213,12 +270,19 @@ const upstreams = {
   GATEWAY_TOOL_NAME_SEPARATOR: envEnum(["-", "--", "_", "."])
     .default("-")
     .describe("Separator between a gateway's slug and a tool name in exposed tool names."),
-  TOOL_TIMEOUT: envInteger(1).default(60).describe("Seconds a tool call may take before it fails."),
+  TOOL_TIMEOUT: envInteger(1)
+    .default(60)
+    .describe(
+      "Seconds a call to an upstream (tools/call, resources/read, prompts/get, completion) may take " +
+        "before it fails; restarted by each progress notification, stopped while the client answers " +
+        "the upstream's sampling, elicitation or roots request. A gateway's `timeout_seconds` overrides it.",
+    ),
   MCP_INPUT_REQUIRED_TIMEOUT: envInteger(1)
     .default(300)
     .describe(
       "Seconds a 2026-07-28 client has to answer an upstream's sampling, elicitation or roots " +
-        "request (`input_required`) before the waiting call is cancelled.",
+        "request (`input_required`) before the waiting call is cancelled. TOOL_TIMEOUT does not " +
+        "run meanwhile.",
     ),
   HEALTH_CHECK_INTERVAL: envInteger(1)
     .default(60)

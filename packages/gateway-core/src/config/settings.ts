@@ -96,16 +96,57 @@ export interface Settings {
   readonly PLATFORM_ADMIN_PASSWORD: string;
   /** `PLATFORM_ADMIN_FULL_NAME`. */
   readonly PLATFORM_ADMIN_FULL_NAME: string;
+  /** `EMAIL_AUTH_ENABLED`: accept email and password logins. */
+  readonly EMAIL_AUTH_ENABLED: boolean;
+  /** `REQUIRE_USER_IN_DB`: refuse JWTs whose subject is not a stored user. */
+  readonly REQUIRE_USER_IN_DB: boolean;
+  /** `PASSWORD_MIN_LENGTH`. */
+  readonly PASSWORD_MIN_LENGTH: number;
+  /** `ARGON2ID_TIME_COST`: argon2id iterations. */
+  readonly ARGON2ID_TIME_COST: number;
+  /** `ARGON2ID_MEMORY_COST`: argon2id memory in KiB. */
+  readonly ARGON2ID_MEMORY_COST: number;
+  /** `ARGON2ID_PARALLELISM`: argon2id lanes. */
+  readonly ARGON2ID_PARALLELISM: number;
+  /** `MAX_FAILED_LOGIN_ATTEMPTS`: failed logins in a row that lock an account. */
+  readonly MAX_FAILED_LOGIN_ATTEMPTS: number;
+  /** `ACCOUNT_LOCKOUT_DURATION_MINUTES`. */
+  readonly ACCOUNT_LOCKOUT_DURATION_MINUTES: number;
+  /** `INVITATION_EXPIRY_DAYS`. */
+  readonly INVITATION_EXPIRY_DAYS: number;
+  /** `MAX_TEAMS_PER_USER`: teams one user may create. */
+  readonly MAX_TEAMS_PER_USER: number;
+  /** `TRUST_PROXY_AUTH`: trust PROXY_USER_HEADER as the caller's identity. */
+  readonly TRUST_PROXY_AUTH: boolean;
+  /** `PROXY_USER_HEADER`. */
+  readonly PROXY_USER_HEADER: string;
 
   // HTTP API
   /** `CORS_ENABLED`: answer CORS requests from `ALLOWED_ORIGINS`. */
   readonly CORS_ENABLED: boolean;
   /** `ALLOWED_ORIGINS`: origins allowed by CORS (`*` for any). */
   readonly ALLOWED_ORIGINS: readonly string[];
+  /** `CORS_ALLOW_CREDENTIALS`: let browsers send credentials on CORS requests. */
+  readonly CORS_ALLOW_CREDENTIALS: boolean;
+  /** `SECURITY_HEADERS_ENABLED`: send the security headers. */
+  readonly SECURITY_HEADERS_ENABLED: boolean;
+  /** `X_FRAME_OPTIONS`: DENY or SAMEORIGIN. */
+  readonly X_FRAME_OPTIONS: "DENY" | "SAMEORIGIN";
+  /** `HSTS_ENABLED`: Strict-Transport-Security over TLS. */
+  readonly HSTS_ENABLED: boolean;
+  /** `HSTS_MAX_AGE`, in seconds. */
+  readonly HSTS_MAX_AGE: number;
+  /** `HSTS_INCLUDE_SUBDOMAINS`. */
+  readonly HSTS_INCLUDE_SUBDOMAINS: boolean;
   /** `MAX_REQUEST_BODY_BYTES`: largest request body accepted, default 5 MiB. */
   readonly MAX_REQUEST_BODY_BYTES: number;
   /** `SSE_KEEPALIVE_INTERVAL`: seconds between keep-alive comments on `/sse` streams, default 30. */
   readonly SSE_KEEPALIVE_INTERVAL: number;
+  /**
+   * `WEBSOCKET_PING_INTERVAL`: seconds between pings to `/ws` clients (one that misses a pong is
+   * dropped), default 30; 0 turns pings off.
+   */
+  readonly WEBSOCKET_PING_INTERVAL: number;
   /** `PAGINATION_DEFAULT_PAGE_SIZE`, default 50. */
   readonly PAGINATION_DEFAULT_PAGE_SIZE: number;
   /** `PAGINATION_MAX_PAGE_SIZE`, default 500. */

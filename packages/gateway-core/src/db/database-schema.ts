@@ -45,6 +45,10 @@ export interface GatewaysTable extends CommonColumns {
   env: string | null;
   /** stdio gateways: working directory. */
   cwd: string | null;
+  /** auto | pooled | per_client: whether downstream sessions share upstream sessions. */
+  session_mode: string;
+  /** Seconds a call to this upstream may take; null: TOOL_TIMEOUT. */
+  timeout_seconds: number | null;
 }
 
 export interface ToolsTable extends CommonColumns {
@@ -137,6 +141,125 @@ export interface EntityVersionsTable {
   changed_by: string | null;
 }
 
+/** A local user (`email_users`). */
+export interface EmailUsersTable {
+  email: string;
+  /** PHC string (`$argon2id$v=19$m=...,t=...,p=...$salt$hash`). */
+  password_hash: string;
+  full_name: string | null;
+  is_admin: DbBoolean;
+  is_active: DbBoolean;
+  auth_provider: string;
+  password_change_required: DbBoolean;
+  failed_login_attempts: number;
+  locked_until: string | null;
+  last_login: string | null;
+  password_changed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A team (`email_teams`); every user has one personal team. */
+export interface EmailTeamsTable {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  created_by: string;
+  is_personal: DbBoolean;
+  /** private | public (public teams can be discovered and joined on request). */
+  visibility: string;
+  max_members: number | null;
+  is_active: DbBoolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A membership (`email_team_members`); role is owner | member. */
+export interface EmailTeamMembersTable {
+  id: string;
+  team_id: string;
+  user_email: string;
+  role: string;
+  joined_at: string;
+  invited_by: string | null;
+  is_active: DbBoolean;
+}
+
+/** An invitation to a team (`email_team_invitations`), redeemed with a token shown once. */
+export interface EmailTeamInvitationsTable {
+  id: string;
+  team_id: string;
+  email: string;
+  role: string;
+  invited_by: string;
+  invited_at: string;
+  expires_at: string;
+  token_hash: string;
+  is_active: DbBoolean;
+}
+
+/** A role: a named set of permission strings for one scope (global | team | personal). */
+export interface RolesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  scope: string;
+  /** JSON array of permission strings. */
+  permissions: string;
+  inherits_from: string | null;
+  created_by: string;
+  is_system_role: DbBoolean;
+  is_active: DbBoolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A role granted to a user in a scope (`scope_id` = the team for team and personal scope). */
+export interface UserRolesTable {
+  id: string;
+  user_email: string;
+  role_id: string;
+  scope: string;
+  scope_id: string | null;
+  granted_by: string;
+  granted_at: string;
+  expires_at: string | null;
+  is_active: DbBoolean;
+}
+
+/** An API token (`email_api_tokens`): only its SHA-256 is stored. */
+export interface EmailApiTokensTable {
+  id: string;
+  user_email: string;
+  team_id: string | null;
+  name: string;
+  description: string | null;
+  jti: string;
+  token_hash: string;
+  server_id: string | null;
+  /** JSON array of permission strings; empty = the owner's permissions. */
+  resource_scopes: string;
+  /** JSON array of CIDRs; empty = any address. */
+  ip_restrictions: string;
+  public_only: DbBoolean;
+  /** JSON array of strings. */
+  tags: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used: string | null;
+  is_active: DbBoolean;
+}
+
+/** A revoked token id (logout, token deletion). */
+export interface TokenRevocationsTable {
+  jti: string;
+  revoked_at: string;
+  revoked_by: string;
+  reason: string | null;
+  expires_at: string | null;
+}
+
 /** Every table, for `Kysely<DatabaseSchema>`. */
 export interface DatabaseSchema {
   gateways: GatewaysTable;
@@ -151,4 +274,12 @@ export interface DatabaseSchema {
   server_a2a_agents: { server_id: string; a2a_agent_id: string };
   metrics: MetricsTable;
   entity_versions: EntityVersionsTable;
+  email_users: EmailUsersTable;
+  email_teams: EmailTeamsTable;
+  email_team_members: EmailTeamMembersTable;
+  email_team_invitations: EmailTeamInvitationsTable;
+  roles: RolesTable;
+  user_roles: UserRolesTable;
+  email_api_tokens: EmailApiTokensTable;
+  token_revocations: TokenRevocationsTable;
 }

@@ -10,6 +10,8 @@ import { createSqliteDialect } from "./dialects/sqlite-dialect.js";
 export interface Database {
   readonly db: Kysely<DatabaseSchema>;
   readonly dialect: DialectName;
+  /** Queries run since the database was opened (for metrics, and tests that prove a path runs none). */
+  readonly queryCount: number;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /** Closes every pooled connection; idempotent. */
@@ -36,11 +38,20 @@ export function openDatabase(
       : target.dialect === "postgres"
         ? createPostgresDialect(target.url, pool)
         : createMysqlDialect(target.url, pool);
-  const db = new Kysely<DatabaseSchema>({ dialect });
+  let queries = 0;
+  const db = new Kysely<DatabaseSchema>({
+    dialect,
+    log: () => {
+      queries++;
+    },
+  });
   let closed: Promise<void> | undefined;
   return {
     db,
     dialect: target.dialect,
+    get queryCount() {
+      return queries;
+    },
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,7 +1,17 @@
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { AuthModule } from "../auth/auth-module.js";
 import type { Authenticator } from "../auth/authenticate.js";
 import type { GatewayEnv } from "../auth/principal.js";
+import { createRbacRoutes } from "../auth/rbac/rbac-routes.js";
+import { createTeamRoutes } from "../auth/teams/team-routes.js";
+import { createTokenRoutes } from "../auth/tokens/token-routes.js";
+import {
+  assertPasswordChangeAllowed,
+  createLoginRoutes,
+  createSessionRoutes,
+} from "../auth/users/session-routes.js";
+import { createUserRoutes } from "../auth/users/user-routes.js";
 import type { Settings } from "../config/settings.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import { toHttpError } from "../errors/to-http.js";
@@ -21,6 +31,7 @@ import type { ServerService } from "../registry/servers/server-service.js";
 import type { PageLimits } from "../registry/shared/list-query.js";
 import { createToolRoutes } from "../registry/tools/tool-routes.js";
 import type { ToolService } from "../registry/tools/tool-service.js";
+import { corsPolicy, securityHeaders } from "../security/security-headers.js";
 import { DOCS_PAGE } from "./docs-page.js";
 import { createOpenApiDocument } from "./openapi-document.js";
 import { originGuard } from "./origin-guard.js";
@@ -42,6 +53,8 @@ export interface AppDependencies {
   readonly health: HealthDependencies;
   readonly registry: RegistryServices;
   readonly authenticate: Authenticator;
+  /** Users, teams, roles and tokens (`/auth`, `/teams`, `/rbac`, `/tokens`). */
+  readonly auth: AuthModule;
   /** The MCP endpoints (`/mcp`, `/servers/{id}/mcp`). */
   readonly mcp: StreamableHttpEndpoint;
   /** `POST /rpc`: plain JSON-RPC, one request and one response. */
@@ -63,6 +76,35 @@ function createRegistryApi(registry: RegistryServices, limits: PageLimits): Hono
   return api;
 }
 
+// The docs page loads Swagger UI from its CDN and calls the API of this origin.
+const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src https://cdn.jsdelivr.net 'unsafe-inline'",
+  "style-src https://cdn.jsdelivr.net 'unsafe-inline'",
+  "img-src 'self' data: https://cdn.jsdelivr.net",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+// What a token bound to one virtual server may reach: the MCP endpoints (the MCP view then
+// admits only its server) and the caller's own profile.
+const SERVER_TOKEN_PATHS =
+  /^\/(?:rpc|mcp|sse|message|version|auth\/email\/me|servers\/[^/]+\/(?:mcp|sse|message|ws))\/?$/;
+
+/** Refuses the REST API to API tokens bound to one virtual server (403). */
+function serverScopedTokens(): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    const serverId = c.get("principal").token?.serverId;
+    if (serverId !== undefined && !SERVER_TOKEN_PATHS.test(c.req.path)) {
+      throw new GatewayError(
+        "forbidden",
+        `this token may only be used on the MCP endpoints of virtual server ${serverId}`,
+      );
+    }
+    await next();
+  };
+}
+
 /** The gateway's Hono app: middleware order, every route mount, one error mapping. */
 export function createApp({
   settings,
@@ -70,12 +112,16 @@ export function createApp({
   health,
   registry,
   authenticate,
+  auth,
   mcp,
   rpc,
   sse,
   webSocket,
 }: AppDependencies): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>({ strict: false });
+  app.use("*", securityHeaders(settings));
+  const corsMiddleware = corsPolicy(settings);
+  if (corsMiddleware) app.use("*", corsMiddleware);
   // Liveness and readiness stay open for probes; everything after this line needs a principal.
   app.get("/health", (c) => c.json({ status: "healthy" }));
   app.get("/ready", async (c) => {
@@ -91,7 +137,10 @@ export function createApp({
   });
   app.use("*", originGuard(settings.HOST, settings.ALLOWED_ORIGINS));
   // The docs page is a static shell (no data); it sends the token for everything it loads.
-  app.get("/docs", (c) => c.html(DOCS_PAGE));
+  app.get("/docs", (c) => {
+    c.header("Content-Security-Policy", DOCS_CSP);
+    return c.html(DOCS_PAGE);
+  });
   // No OAuth authorization server yet: discovery probes (RFC 8414 / RFC 9728, as mcp-remote and
   // the Inspector send after a 401) get a quick 404 instead of a 401 loop.
   app.get("/.well-known/*", (c) => c.json({ detail: "Not Found", code: "not_found" }, 404));
@@ -99,11 +148,17 @@ export function createApp({
   // `token` query parameter or subprotocol) before accepting the upgrade.
   app.get("/ws", (c, next) => webSocket.handle(c, next, undefined));
   app.get("/servers/:id/ws", (c, next) => webSocket.handle(c, next, c.req.param("id")));
-  app.use("*", requireAuth(authenticate, settings.AUTH_HEADER_NAME));
-  const openApi = createOpenApiDocument();
-  app.get("/openapi.json", (c) => c.json(openApi));
-  app.get("/version", (c) => c.json(health.versionInfo()));
-
+  // Auth routes that need no principal (login), mounted before the guard.
+  app.route("/auth", createLoginRoutes(auth.sessions));
+  app.use(
+    "*",
+    requireAuth(
+      authenticate,
+      settings.AUTH_HEADER_NAME,
+      settings.TRUST_PROXY_AUTH ? settings.PROXY_USER_HEADER : undefined,
+    ),
+  );
+  app.use("*", serverScopedTokens());
   app.use(
     "*",
     bodyLimit({
@@ -116,6 +171,33 @@ export function createApp({
       },
     }),
   );
+  // Auth routes for authenticated callers (users, teams, roles, tokens).
+  // A session that must change its password may only do that, look itself up, or log out.
+  app.use("*", async (c, next) => {
+    assertPasswordChangeAllowed(c.get("principal"), c.req.path);
+    await next();
+  });
+  app.route(
+    "/auth",
+    createSessionRoutes({
+      users: auth.users,
+      sessions: auth.sessions,
+      authHeaderName: settings.AUTH_HEADER_NAME,
+    }),
+  );
+  app.route(
+    "/auth/email",
+    createUserRoutes(auth.users, {
+      pageSize: settings.PAGINATION_DEFAULT_PAGE_SIZE,
+      maxPageSize: settings.PAGINATION_MAX_PAGE_SIZE,
+    }),
+  );
+  app.route("/tokens", createTokenRoutes(auth.tokens));
+  app.route("/rbac", createRbacRoutes(auth));
+  app.route("/teams", createTeamRoutes(auth.teams, auth.invitations));
+  const openApi = createOpenApiDocument();
+  app.get("/openapi.json", (c) => c.json(openApi));
+  app.get("/version", (c) => c.json(health.versionInfo()));
 
   app.all("/mcp", (c) => mcp.handle(c, undefined));
   app.post("/rpc", (c) => rpc(c));

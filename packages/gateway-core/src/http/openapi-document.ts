@@ -1,67 +1,21 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { gatewayCreateSchema, gatewayUpdateSchema } from "../registry/gateways/gateway-schema.js";
 import { promptCreateSchema, promptUpdateSchema } from "../registry/prompts/prompt-schema.js";
 import { resourceCreateSchema, resourceUpdateSchema } from "../registry/resources/resource-schema.js";
 import { serverCreateSchema, serverUpdateSchema } from "../registry/servers/server-schema.js";
 import { toolCreateSchema, toolUpdateSchema } from "../registry/tools/tool-schema.js";
 import { GATEWAY_VERSION } from "../version.js";
-
-type JsonObject = Record<string, unknown>;
-
-/** Request bodies as JSON Schema 2020-12 (what OpenAPI 3.1 uses), from the same zod schemas that validate them. */
-function schemaOf(schema: z.ZodType): JsonObject {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
-    io: "input",
-    unrepresentable: "any",
-  }) as JsonObject;
-  return json;
-}
-
-const errorBody = {
-  type: "object",
-  properties: {
-    detail: {
-      oneOf: [
-        { type: "string" },
-        {
-          type: "array",
-          items: {
-            type: "object",
-            properties: { loc: { type: "array" }, msg: { type: "string" }, type: { type: "string" } },
-          },
-        },
-      ],
-    },
-    code: { type: "string" },
-  },
-  required: ["detail", "code"],
-};
-
-const errors = (...codes: number[]): JsonObject =>
-  Object.fromEntries(
-    codes.map((code) => [
-      String(code),
-      { description: ERROR_TEXT[code] ?? "Error", content: json({ $ref: "#/components/schemas/Error" }) },
-    ]),
-  );
-
-const ERROR_TEXT: Record<number, string> = {
-  400: "Malformed request (bad JSON, bad cursor)",
-  401: "Missing or invalid credentials",
-  404: "Not found",
-  409: "Name or URI already taken, or a concurrent change",
-  413: "Body larger than MAX_REQUEST_BODY_BYTES",
-  415: "Body is not application/json",
-  422: "Invalid fields (with their paths)",
-  502: "The upstream MCP server could not be reached",
-};
-
-const json = (schema: JsonObject): JsonObject => ({ "application/json": { schema } });
-const ok = (description: string, schema: JsonObject = { type: "object" }): JsonObject => ({
-  description,
-  content: json(schema),
-});
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+import { AUTH_TAGS, createAuthPaths } from "./openapi-auth-paths.js";
+import {
+  ERROR_SCHEMA,
+  errors,
+  ID_PARAM,
+  type JsonObject,
+  json,
+  ok,
+  ROOT_ONLY,
+  schemaOf,
+} from "./openapi-helpers.js";
 
 const LIST_PARAMS = [
   ["include_inactive", "boolean", "Include deactivated items"],
@@ -146,6 +100,11 @@ function entityPaths(entity: EntityDoc): Record<string, JsonObject> {
     required: false,
     schema: { type: "boolean", default: true },
   };
+  const changeState = {
+    tags: [tag],
+    summary: "Activate or deactivate",
+    responses: { "200": ok("New state"), ...errors(401, 403, 404, 422) },
+  };
   return {
     [path]: {
       get: {
@@ -160,31 +119,32 @@ function entityPaths(entity: EntityDoc): Record<string, JsonObject> {
         requestBody: { required: true, content: json(createBody) },
         responses: {
           [entity.createStatus]: ok("Created"),
-          ...errors(400, 401, 409, 413, 415, 422, ...(entity.key ? [] : [502])),
+          ...errors(400, 401, 403, 409, 413, 415, 422, ...(entity.key ? [] : [502])),
         },
       },
     },
     [`${path}/{id}`]: {
-      parameters: [idParam],
+      parameters: [ID_PARAM],
       get: { tags: [tag], summary: "Get one", responses: { "200": ok("The item"), ...errors(401, 404) } },
       put: {
         tags: [tag],
         summary: "Update (new version)",
         requestBody: { required: true, content: json(schemaOf(entity.update)) },
-        responses: { "200": ok("Updated"), ...errors(400, 401, 404, 409, 413, 415, 422) },
+        responses: { "200": ok("Updated"), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
       },
-      delete: { tags: [tag], summary: "Delete", responses: { "200": ok("Deleted"), ...errors(401, 404) } },
-    },
-    [`${path}/{id}/state`]: {
-      parameters: [idParam, stateParam],
-      post: {
+      delete: {
         tags: [tag],
-        summary: "Activate or deactivate",
-        responses: { "200": ok("New state"), ...errors(401, 404) },
+        summary: "Delete",
+        responses: { "200": ok("Deleted"), ...errors(401, 403, 404) },
       },
+    },
+    [`${path}/{id}/state`]: { parameters: [ID_PARAM, stateParam], post: changeState },
+    [`${path}/{id}/toggle`]: {
+      parameters: [ID_PARAM, stateParam],
+      post: { ...changeState, summary: "Activate or deactivate (alias of /state)", deprecated: true },
     },
     [`${path}/{id}/versions`]: {
-      parameters: [idParam],
+      parameters: [ID_PARAM],
       get: {
         tags: [tag],
         summary: "Every stored version, newest first",
@@ -193,16 +153,46 @@ function entityPaths(entity: EntityDoc): Record<string, JsonObject> {
     },
     [`${path}/{id}/versions/{version}/restore`]: {
       parameters: [
-        idParam,
+        ID_PARAM,
         { name: "version", in: "path", required: true, schema: { type: "integer", minimum: 1 } },
       ],
       post: {
         tags: [tag],
         summary: "Make an old version current (as a new version)",
-        responses: { "200": ok("Restored"), ...errors(401, 404, 409) },
+        responses: { "200": ok("Restored"), ...errors(401, 403, 404, 409, 422) },
       },
     },
   };
+}
+
+const REGISTRY_TAGS = ["Tools", "Resources", "Prompts", "Servers", "Gateways", "Health"];
+
+/** `GET /servers/{id}/tools`, `/resources`, `/prompts`: a virtual server's items the caller may see. */
+function serverItemPaths(): Record<string, JsonObject> {
+  const parameters = [
+    ID_PARAM,
+    ...["include_inactive", "include_metrics"].map((name) => ({
+      name,
+      in: "query",
+      schema: { enum: ["true", "false"] },
+    })),
+  ];
+  return Object.fromEntries(
+    ["tools", "resources", "prompts"].map((kind) => [
+      `/servers/{id}/${kind}`,
+      {
+        parameters,
+        get: {
+          tags: ["Servers"],
+          summary: `The server's ${kind}`,
+          responses: {
+            "200": ok(`The ${kind} the caller may see`, { type: "array" }),
+            ...errors(401, 404, 422),
+          },
+        },
+      },
+    ]),
+  );
 }
 
 /** The OpenAPI 3.1 description of the REST API (served at `/openapi.json`). */
@@ -214,7 +204,7 @@ export function createOpenApiDocument(): JsonObject {
       get: { tags: ["Resources"], summary: "Resource templates", responses: { "200": ok("Templates") } },
     },
     "/resources/{id}/info": {
-      parameters: [idParam],
+      parameters: [ID_PARAM],
       get: {
         tags: ["Resources"],
         summary: "Resource metadata",
@@ -222,7 +212,7 @@ export function createOpenApiDocument(): JsonObject {
       },
     },
     "/prompts/{id}/info": {
-      parameters: [idParam],
+      parameters: [ID_PARAM],
       get: {
         tags: ["Prompts"],
         summary: "Prompt definition",
@@ -231,17 +221,19 @@ export function createOpenApiDocument(): JsonObject {
     },
     "/gateways/{id}/tools/refresh": {
       parameters: [
-        idParam,
+        ID_PARAM,
         { name: "include_resources", in: "query", schema: { type: "boolean" } },
         { name: "include_prompts", in: "query", schema: { type: "boolean" } },
       ],
       post: {
         tags: ["Gateways"],
         summary: "Re-discover the upstream's items",
-        responses: { "200": ok("What changed"), ...errors(404, 409, 502) },
+        responses: { "200": ok("What changed"), ...errors(401, 403, 404, 409, 422, 502) },
       },
     },
+    ...serverItemPaths(),
     "/health": {
+      servers: ROOT_ONLY,
       get: {
         tags: ["Health"],
         summary: "Liveness (no auth)",
@@ -250,6 +242,7 @@ export function createOpenApiDocument(): JsonObject {
       },
     },
     "/ready": {
+      servers: ROOT_ONLY,
       get: {
         tags: ["Health"],
         summary: "Readiness (no auth)",
@@ -258,8 +251,10 @@ export function createOpenApiDocument(): JsonObject {
       },
     },
     "/version": {
+      servers: ROOT_ONLY,
       get: { tags: ["Health"], summary: "What is running", responses: { "200": ok("Version") } },
     },
+    ...createAuthPaths(),
   });
   // GET and POST /prompts/{id} render the prompt (ContextForge); the definition is at /info.
   const promptItem = paths["/prompts/{id}"] as JsonObject;
@@ -287,13 +282,17 @@ export function createOpenApiDocument(): JsonObject {
     info: {
       title: "ContextForge gateway",
       version: GATEWAY_VERSION,
-      description: "Registry REST API. Every path is also served under /v1.",
+      description:
+        "Registry REST API (under /v1, and at the root while LEGACY_API_ENABLED is on) and the " +
+        "user, team, token and RBAC routes (at the root only). A session that must change its " +
+        "password, and an API token bound to one virtual server, get 403 on nearly every path.",
     },
     servers: [{ url: "/v1" }, { url: "/" }],
     security: [{ bearer: [] }],
+    tags: [...REGISTRY_TAGS.map((name) => ({ name })), ...AUTH_TAGS],
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-      schemas: { Error: errorBody },
+      schemas: { Error: ERROR_SCHEMA },
     },
     paths,
   };

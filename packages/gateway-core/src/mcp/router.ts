@@ -1,5 +1,5 @@
 import { ProtocolError, ResourceNotFoundError } from "@modelcontextprotocol/server";
-import { GatewayError } from "../errors/gateway-error.js";
+import { may, type Ownership } from "../auth/access.js";
 import { renderTemplate } from "../registry/prompts/prompt-template.js";
 import type {
   RegistrySnapshot,
@@ -14,11 +14,9 @@ import { UpstreamError } from "./upstream/upstream-error.js";
 import { UpstreamRpcError } from "./upstream/upstream-rpc-error.js";
 import { addressOf, type CallRelay, type UpstreamCaller } from "./upstream-caller.js";
 import { matchesUriTemplate } from "./uri-template-match.js";
+import { type McpView, visibleServer } from "./visible-view.js";
 
-/** Which items a downstream session sees: one virtual server, or everything (`/mcp`). */
-export interface McpView {
-  readonly serverId: string | undefined;
-}
+export type { McpView } from "./visible-view.js";
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +39,9 @@ export interface McpRouter {
   ): Promise<Json>;
   complete(view: McpView, params: Json, relay: CallRelay): Promise<Json>;
 }
+
+/** JSON-RPC code (implementation-defined server error range) for a permission the caller lacks. */
+const FORBIDDEN = -32003;
 
 /** A JSON-RPC -32602 answer (the spec's code for unknown tools and prompts, bad arguments). */
 function invalidParams(message: string): ProtocolError {
@@ -145,10 +146,15 @@ export function createMcpRouter(
   };
   const viewOf = async (view: McpView): Promise<SnapshotServer> => {
     const snapshot: RegistrySnapshot = await snapshots.current();
-    if (view.serverId === undefined) return snapshot.all;
-    const server = snapshot.servers.get(view.serverId);
-    if (!server) throw new GatewayError("not_found", `Server not found: ${view.serverId}`);
-    return server;
+    return visibleServer(snapshot, view);
+  };
+  /** The caller sees the item (it is in its view); it must also hold the permission to use it. */
+  const checkUse = (view: McpView, permission: string, item: Ownership, name: string): void => {
+    if (view.principal && !may(view.principal, permission, item)) {
+      throw new ProtocolError(FORBIDDEN, `Forbidden: you may not use ${name} (${permission})`, {
+        permission,
+      });
+    }
   };
 
   const lists = new WeakMap<SnapshotServer, Record<ListKind, Json[]>>();
@@ -190,6 +196,7 @@ export function createMcpRouter(
     async callTool(view, name, args, relay) {
       const tool = await findTool(view, name);
       if (!tool.upstream) throw invalidParams(`Unknown tool: ${name}`);
+      checkUse(view, "tools.execute", tool.ownership, name);
       return upstreams.callTool(addressOf(tool.upstream), tool.originalName, args, relay);
     },
 
@@ -200,6 +207,7 @@ export function createMcpRouter(
     async readResource(view, uri, relay) {
       const resource = resourceFor(await viewOf(view), uri);
       if (!resource) throw new ResourceNotFoundError(uri);
+      checkUse(view, "resources.read", resource.ownership, uri);
       if (resource.upstream) return upstreams.readResource(addressOf(resource.upstream), uri, relay);
       return { contents: [defined({ uri, mimeType: resource.mimeType, text: resource.text ?? "" })] };
     },
@@ -208,6 +216,7 @@ export function createMcpRouter(
 
     async getPrompt(view, name, args, relay) {
       const prompt = await findPrompt(view, name);
+      checkUse(view, "prompts.read", prompt.ownership, name);
       if (prompt.upstream)
         return upstreams.getPrompt(addressOf(prompt.upstream), prompt.originalName, args, relay);
       const missing = prompt.arguments

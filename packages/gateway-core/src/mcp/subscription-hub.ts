@@ -1,4 +1,5 @@
 import { ProtocolError, ResourceNotFoundError } from "@modelcontextprotocol/server";
+import { visibilityKey } from "../auth/access.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { Logger } from "../observability/logger.js";
 import type {
@@ -19,6 +20,7 @@ import {
   resourceForUri,
   type ViewFingerprint,
 } from "./view-fingerprint.js";
+import { visibleServer } from "./visible-view.js";
 
 type Json = Record<string, unknown>;
 
@@ -116,10 +118,16 @@ const LIST_METHODS: Record<ListKind, string> = {
   prompts: "notifications/prompts/list_changed",
 };
 
-const viewKey = (view: McpView): string => view.serverId ?? "";
+// Subscribers that see the same items share a fingerprint: keyed by server and visibility.
+const viewKey = (view: McpView): string =>
+  `${view.serverId ?? ""}|${view.principal ? visibilityKey(view.principal) : "all"}`;
 
 function viewOf(snapshot: RegistrySnapshot, view: McpView): SnapshotServer | undefined {
-  return view.serverId === undefined ? snapshot.all : snapshot.servers.get(view.serverId);
+  try {
+    return visibleServer(snapshot, view);
+  } catch {
+    return undefined;
+  }
 }
 
 function targetIn(server: SnapshotServer | undefined, uri: string): Target | undefined | null {

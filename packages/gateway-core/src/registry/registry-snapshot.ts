@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
+import type { Ownership } from "../auth/access.js";
 import type { DatabaseSchema } from "../db/database-schema.js";
 import type { SecretBox } from "../security/secret-box.js";
+import { type GatewaySessionMode, sessionModeOf } from "./gateways/gateway-schema.js";
 import { fromJson } from "./shared/row-values.js";
 
 /** How to reach the upstream that provides an item. */
@@ -9,13 +11,17 @@ export interface SnapshotUpstream {
   readonly slug: string;
   /** For STDIO, a readable name (`stdio://<slug>`) used in messages only. */
   readonly url: string;
-  readonly transport: "STREAMABLEHTTP" | "SSE" | "STDIO";
+  readonly transport: "STREAMABLEHTTP" | "SSE" | "WEBSOCKET" | "STDIO";
   /** Decrypted credentials for the upstream (never leave the process). */
   readonly headers: Readonly<Record<string, string>> | undefined;
   /** STDIO: how to start the server, its environment decrypted (never leaves the process). */
   readonly stdio: SnapshotStdioCommand | undefined;
   /** The gateway row's version: a change means new upstream sessions. */
   readonly revision: number;
+  /** Whether downstream sessions share upstream sessions (`session_mode`). */
+  readonly sessionMode: GatewaySessionMode;
+  /** Deadline of a call to this upstream (`timeout_seconds`); undefined: `TOOL_TIMEOUT`. */
+  readonly timeoutMs: number | undefined;
 }
 
 /** How the gateway starts a stdio upstream. */
@@ -40,6 +46,8 @@ export interface SnapshotTool {
   readonly annotations: Record<string, unknown>;
   readonly integrationType: string;
   readonly upstream: SnapshotUpstream | undefined;
+  /** Who may see and use it (auth/access.ts). */
+  readonly ownership: Ownership;
 }
 
 /** A resource or resource template as MCP clients see it. */
@@ -54,6 +62,8 @@ export interface SnapshotResource {
   /** Content held by the gateway itself (resources defined in it). */
   readonly text: string | undefined;
   readonly upstream: SnapshotUpstream | undefined;
+  /** Who may see and read it (auth/access.ts). */
+  readonly ownership: Ownership;
 }
 
 /** A prompt as MCP clients see it. */
@@ -66,6 +76,8 @@ export interface SnapshotPrompt {
   readonly arguments: readonly { name: string; description?: string; required?: boolean }[];
   readonly template: string;
   readonly upstream: SnapshotUpstream | undefined;
+  /** Who may see and use it (auth/access.ts). */
+  readonly ownership: Ownership;
 }
 
 /** What one virtual server exposes. */
@@ -74,6 +86,8 @@ export interface SnapshotServer {
   readonly name: string;
   /** Tools and prompts are exposed under their upstream names (the names below already are). */
   readonly exposeOriginalNames: boolean;
+  /** Who may see and use the virtual server (the `all` view: public). */
+  readonly ownership: Ownership;
   readonly tools: readonly SnapshotTool[];
   readonly resources: readonly SnapshotResource[];
   readonly prompts: readonly SnapshotPrompt[];
@@ -92,6 +106,14 @@ export interface RegistrySnapshotSource {
   current(): Promise<RegistrySnapshot>;
   /** Marks the snapshot stale; the next `current()` rebuilds it. */
   invalidate(): void;
+}
+
+function ownershipOf(row: {
+  visibility: string;
+  team_id: string | null;
+  owner_email: string | null;
+}): Ownership {
+  return { visibility: row.visibility, teamId: row.team_id, ownerEmail: row.owner_email };
 }
 
 /** Reads the enabled registry into a snapshot (a handful of queries, no per-item query). */
@@ -135,7 +157,7 @@ async function buildSnapshot(
       gatewayId: g.id,
       slug: g.slug,
       url: g.url,
-      transport: g.transport === "SSE" || g.transport === "STDIO" ? g.transport : "STREAMABLEHTTP",
+      transport: snapshotTransport(g.transport),
       headers: g.auth_value ? (JSON.parse(secrets.open(g.auth_value)) as Record<string, string>) : undefined,
       stdio:
         g.transport === "STDIO" && g.command
@@ -147,6 +169,8 @@ async function buildSnapshot(
             }
           : undefined,
       revision: g.version,
+      sessionMode: sessionModeOf(g.session_mode),
+      timeoutMs: g.timeout_seconds === null ? undefined : g.timeout_seconds * 1000,
     });
   }
   // An item of a disabled (or missing) gateway is not served.
@@ -167,6 +191,7 @@ async function buildSnapshot(
       annotations: fromJson<Record<string, unknown>>(t.annotations, {}),
       integrationType: t.integration_type,
       upstream: upstreamOf(t.gateway_id),
+      ownership: ownershipOf(t),
     }));
   const allResources: SnapshotResource[] = resources
     .filter((r) => served(r.gateway_id))
@@ -180,6 +205,7 @@ async function buildSnapshot(
       size: r.size ?? undefined,
       text: r.text_content ?? undefined,
       upstream: upstreamOf(r.gateway_id),
+      ownership: ownershipOf(r),
     }));
   const allPrompts: SnapshotPrompt[] = prompts
     .filter((p) => served(p.gateway_id))
@@ -192,6 +218,7 @@ async function buildSnapshot(
       arguments: fromJson<{ name: string; description?: string; required?: boolean }[]>(p.arguments, []),
       template: p.template,
       upstream: upstreamOf(p.gateway_id),
+      ownership: ownershipOf(p),
     }));
 
   const pick = <T extends { id: string }>(
@@ -214,6 +241,7 @@ async function buildSnapshot(
       id: s.id,
       name: s.name,
       exposeOriginalNames: original,
+      ownership: ownershipOf(s),
       tools: original ? tools.map((t) => ({ ...t, name: t.originalName })) : tools,
       resources: pick(allResources, serverResources, "resource_id", s.id),
       prompts: original ? prompts.map((p) => ({ ...p, name: p.originalName })) : prompts,
@@ -225,12 +253,18 @@ async function buildSnapshot(
       id: "",
       name: "all",
       exposeOriginalNames: false,
+      ownership: { visibility: "public", teamId: null, ownerEmail: null },
       tools: allTools,
       resources: allResources,
       prompts: allPrompts,
     },
     servers: serverMap,
   };
+}
+
+/** The stored transport name; rows older than the transport check default to streamable HTTP. */
+function snapshotTransport(stored: string): SnapshotUpstream["transport"] {
+  return stored === "SSE" || stored === "WEBSOCKET" || stored === "STDIO" ? stored : "STREAMABLEHTTP";
 }
 
 /** A snapshot source over the database; call `invalidate()` after every registry change. */

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
+import { seedUser } from "../support/auth-fixtures.js";
 import { eventually, everythingStdioArgs, pidsWith } from "../support/stdio-processes.js";
 import { type ClientEra, connectClient } from "./mcp-client.js";
 
@@ -39,6 +40,9 @@ beforeAll(async () => {
     }),
   });
   base = (await gateway.start()).url;
+  // A stored user (a bare JWT subject may use public items but not register any).
+  await seedUser(gateway.database.db, "alice@example.com");
+  gateway.auth.changed();
   token = await gateway.mintToken("alice@example.com", 30);
   const created = await api<{ id: string; protocolVersion: string }>("POST", "/gateways", {
     name: "ev-stdio",

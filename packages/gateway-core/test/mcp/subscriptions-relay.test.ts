@@ -8,6 +8,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
+import { seedUser } from "../support/auth-fixtures.js";
 import { connectClient } from "./mcp-client.js";
 
 const require = createRequire(import.meta.url);
@@ -72,6 +73,8 @@ describe.each([
   let gateway: Gateway;
   let url: string;
   let token: string;
+  /** Changing a tool takes a right over it: alice may use the public tools, the admin change them. */
+  let adminToken: string;
   let gatewayId: string;
   const open: Client[] = [];
 
@@ -95,7 +98,11 @@ describe.each([
     });
     const base = (await gateway.start()).url;
     url = `${base}/mcp`;
+    // A stored user (a bare JWT subject may use public items but not register any).
+    await seedUser(gateway.database.db, "alice@example.com");
+    gateway.auth.changed();
     token = await gateway.mintToken("alice@example.com", 30);
+    adminToken = await gateway.mintToken("admin@example.com", 30);
     const created = await gateway.registry.gateways.create({
       name: "everything",
       url: `http://127.0.0.1:${port}/mcp`,
@@ -257,7 +264,7 @@ describe.each([
     const id = tools.find((t) => t.name === "everything-echo")?.id ?? "";
     const off = await fetch(`${base}/tools/${id}/state?activate=false`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${adminToken}` },
     });
     expect(off.status).toBe(200);
     await eventually(
@@ -270,7 +277,7 @@ describe.each([
 
     await fetch(`${base}/tools/${id}/state?activate=true`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${adminToken}` },
     });
     await eventually(() => watcher.toolLists.length === 2, "tools/list_changed after reactivation");
   });

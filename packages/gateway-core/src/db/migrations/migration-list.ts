@@ -3,6 +3,8 @@ import type { DialectName } from "../database-url.js";
 import { registryMigration } from "./2026-11-28-0001-registry.js";
 import { stdioGatewaysMigration } from "./2026-11-28-0002-stdio-gateways.js";
 import { serverOriginalNamesMigration } from "./2026-11-28-0003-server-original-names.js";
+import { gatewaySessionOptionsMigration } from "./2026-11-28-0004-gateway-session-options.js";
+import { authMigration } from "./2026-11-28-0005-auth.js";
 import { columnTypes } from "./column-types.js";
 
 /**
@@ -15,5 +17,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "2026-11-28-0001-registry": registryMigration(types),
     "2026-11-28-0002-stdio-gateways": stdioGatewaysMigration(types, dialect),
     "2026-11-28-0003-server-original-names": serverOriginalNamesMigration,
+    "2026-11-28-0004-gateway-session-options": gatewaySessionOptionsMigration(dialect),
+    "2026-11-28-0005-auth": authMigration(types),
   };
 }

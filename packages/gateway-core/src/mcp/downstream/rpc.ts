@@ -95,7 +95,7 @@ export function createRpcHandler(router: McpRouter): (c: Context<GatewayEnv>) =>
     if (serverId !== undefined && typeof serverId !== "string") {
       return c.json(rpcError(id, { code: -32602, message: "params.server_id must be a string" }));
     }
-    const view: McpView = { serverId };
+    const view: McpView = { serverId, principal: c.get("principal") };
     try {
       await router.checkView(view);
       const result = await handler(router, view, rest, c.req.raw.signal);

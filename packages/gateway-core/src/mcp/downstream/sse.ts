@@ -58,7 +58,7 @@ export function createSseEndpoint(options: SseOptions): SseEndpoint {
     },
 
     async open(c, serverId) {
-      const view: McpView = { serverId };
+      const view: McpView = { serverId, principal: c.get("principal") };
       await router.checkView(view);
       const id = randomUUID();
       const scope = serverId === undefined ? "" : `/servers/${encodeURIComponent(serverId)}`;

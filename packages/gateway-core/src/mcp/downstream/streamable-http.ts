@@ -1,6 +1,6 @@
 import { createMcpHandler, isLegacyRequest, type McpHttpHandler } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
-import type { GatewayEnv } from "../../auth/principal.js";
+import type { GatewayEnv, Principal } from "../../auth/principal.js";
 import type { McpRouter, McpView } from "../router.js";
 import type { SubscriptionHub } from "../subscription-hub.js";
 import { createGatewayMcpServer } from "./gateway-mcp-server.js";
@@ -43,8 +43,17 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
   const modern: McpHttpHandler = createMcpHandler(
     (ctx) => {
       const serverId = ctx.authInfo?.extra?.serverId;
-      const view: McpView = { serverId: typeof serverId === "string" ? serverId : undefined };
-      return createGatewayMcpServer(router, view, "modern", version, undefined, options.inputBridge);
+      const view: McpView = {
+        serverId: typeof serverId === "string" ? serverId : undefined,
+        principal: ctx.authInfo?.extra?.principal as Principal | undefined,
+      };
+      return createGatewayMcpServer(
+        router,
+        view,
+        "modern",
+        version,
+        options.inputBridge ? { inputBridge: options.inputBridge } : {},
+      );
     },
     { legacy: "reject", maxRequestBodySize: options.maxRequestBodyBytes },
   );
@@ -53,9 +62,9 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
   return {
     sessions,
     async handle(c, serverId) {
-      const view: McpView = { serverId };
-      await router.checkView(view);
       const principal = c.get("principal");
+      const view: McpView = { serverId, principal };
+      await router.checkView(view);
       const request = c.req.raw;
       if (await isLegacyRequest(request, undefined, { maxRequestBodySize: options.maxRequestBodyBytes })) {
         return sessions.fetch(request, principal.subject, serverId ?? "", () =>
@@ -64,7 +73,7 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
       }
       const uris = await listenedUris(request, options.maxRequestBodyBytes);
       const response = await modern.fetch(request, {
-        authInfo: { token: "", clientId: principal.subject, scopes: [], extra: { serverId } },
+        authInfo: { token: "", clientId: principal.subject, scopes: [], extra: { serverId, principal } },
       });
       // A listen stream that opened: what it asked for is subscribed upstream while it lasts. Its
       // ack (the stream's first event) reaches the client only once the upstream subscriptions

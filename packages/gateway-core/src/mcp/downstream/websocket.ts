@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { upgradeWebSocket, type WebSocketServerLike } from "@hono/node-server";
 import type { Server } from "@modelcontextprotocol/server";
 import type { Context, Next } from "hono";
-import { WebSocketServer } from "ws";
-import type { Authenticator } from "../../auth/authenticate.js";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { Authenticator, AuthRequestContext } from "../../auth/authenticate.js";
 import type { GatewayEnv, Principal } from "../../auth/principal.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { Logger } from "../../observability/logger.js";
@@ -11,6 +11,7 @@ import type { McpRouter, McpView } from "../router.js";
 import type { SubscriptionHub } from "../subscription-hub.js";
 import { createLegacySessionServer } from "./legacy-session-server.js";
 import { redactedUrl, selectSubprotocol, webSocketAuthorization } from "./websocket-credentials.js";
+import { startWebSocketHeartbeat } from "./websocket-heartbeat.js";
 import { WebSocketServerTransport } from "./websocket-server-transport.js";
 
 /** Options of the WebSocket endpoint. */
@@ -20,10 +21,14 @@ export interface WebSocketOptions {
   readonly hub: SubscriptionHub;
   readonly version: string;
   readonly authenticate: Authenticator;
+  /** The client address and proxy user header of the upgrade request, for the authenticator. */
+  readonly authContext?: (c: Context<GatewayEnv>) => AuthRequestContext;
   /** The header that carries credentials (`AUTH_HEADER_NAME`). */
   readonly authHeaderName: string;
   /** Largest frame accepted; a larger one closes the socket with 1009. */
   readonly maxFrameBytes: number;
+  /** A ping to each client this often; one that misses a pong is dropped. 0 (default) turns pings off. */
+  readonly pingIntervalMs?: number;
   readonly logger: Logger;
 }
 
@@ -42,7 +47,8 @@ export interface WebSocketEndpoint {
  * MCP over WebSocket, one JSON-RPC message per text frame, one SDK server per connection. The
  * caller is authenticated before the upgrade is accepted (401 and no upgrade otherwise), from
  * the auth header, a `token` query parameter or a `bearer.<token>` subprotocol entry; only `mcp`
- * is ever echoed as subprotocol. Closing the socket ends the session and aborts its calls.
+ * is ever echoed as subprotocol. Closing the socket ends the session and aborts its calls, and so
+ * does a client that misses a pong (every `pingIntervalMs`).
  */
 export function createWebSocketEndpoint(options: WebSocketOptions): WebSocketEndpoint {
   const { router, version, logger } = options;
@@ -60,6 +66,10 @@ export function createWebSocketEndpoint(options: WebSocketOptions): WebSocketEnd
       return {
         onOpen: (_event, socket) => {
           transport = new WebSocketServerTransport(socket, id);
+          // `raw` is the `ws` socket of our own WebSocketServer (Hono types it structurally).
+          startWebSocketHeartbeat(socket.raw as unknown as WebSocket, options.pingIntervalMs ?? 0, () =>
+            logger.debug({ session: id }, "websocket client missed a pong; dropping it"),
+          );
           const mcp = createLegacySessionServer(router, options.hub, view, version);
           sessions.set(id, mcp);
           const release = mcp.onclose;
@@ -95,13 +105,16 @@ export function createWebSocketEndpoint(options: WebSocketOptions): WebSocketEnd
       }
       let principal: Principal;
       try {
-        principal = await options.authenticate(webSocketAuthorization(c.req.raw, options.authHeaderName));
+        principal = await options.authenticate(
+          webSocketAuthorization(c.req.raw, options.authHeaderName),
+          options.authContext?.(c),
+        );
       } catch (error) {
         if (error instanceof GatewayError && error.code === "unauthorized")
           c.header("WWW-Authenticate", 'Bearer realm="mcpgateway"');
         throw error;
       }
-      const view: McpView = { serverId };
+      const view: McpView = { serverId, principal };
       await router.checkView(view);
       c.set("principal", principal);
       return (await accept(principal, view, redactedUrl(c.req.url))(c, next)) ?? undefined;

@@ -1,7 +1,7 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { GatewayEnv } from "../../auth/principal.js";
-import { actorOf, mountEntityRoutes } from "../shared/entity-routes.js";
+import { actorOf, authorizeCreate, authorizeEntity, mountEntityRoutes } from "../shared/entity-routes.js";
 import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
 import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
@@ -18,17 +18,25 @@ export function createPromptRoutes(prompts: PromptService, limits: PageLimits): 
   router.post("/", async (c) => {
     const { entity, extras } = unwrapBody(await readJsonBody(c), "prompt");
     const input = parseWith(promptCreateSchema, snakeCaseKeys(entity), ["body", "prompt"]);
-    return c.json(await prompts.create(withExtras(input, extras), actorOf(c)));
+    return c.json(await prompts.create(withExtras(authorizeCreate(c, "prompts", input), extras), actorOf(c)));
   });
 
   // ContextForge renders on GET /prompts/{id} (no arguments) and POST /prompts/{id} (arguments
   // as the body); the definition itself is at /prompts/{id}/info.
-  router.get("/:id", async (c) => c.json(await prompts.render(c.req.param("id"), {})));
+  const allowed = async (c: Context<GatewayEnv>, action: string) => {
+    const id = c.req.param("id") ?? "";
+    return authorizeEntity(c.get("principal"), "prompts", action, await prompts.get(id), "Prompt", id);
+  };
+  router.get("/:id", async (c) => {
+    await allowed(c, "read");
+    return c.json(await prompts.render(c.req.param("id"), {}));
+  });
   router.post("/:id", async (c) => {
+    await allowed(c, "read");
     const args = parseWith(renderArgs, await readJsonBody(c), ["body"]);
     return c.json(await prompts.render(c.req.param("id"), args));
   });
-  router.get("/:id/info", async (c) => c.json(await prompts.get(c.req.param("id"))));
+  router.get("/:id/info", async (c) => c.json(await allowed(c, "read")));
 
   mountEntityRoutes(router, {
     service: prompts,
@@ -39,6 +47,7 @@ export function createPromptRoutes(prompts: PromptService, limits: PageLimits): 
     limits,
     stateAnswer: "wrapped",
     deletedMessage: (id) => `Prompt ${id} deleted`,
+    resource: "prompts",
   });
   return router;
 }

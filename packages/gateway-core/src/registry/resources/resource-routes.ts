@@ -1,7 +1,14 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { canSee } from "../../auth/access.js";
 import type { GatewayEnv } from "../../auth/principal.js";
-import { actorOf, mountEntityRoutes } from "../shared/entity-routes.js";
+import {
+  actorOf,
+  authorizeCreate,
+  authorizeEntity,
+  mountEntityRoutes,
+  ownershipOf,
+} from "../shared/entity-routes.js";
 import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
 import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
@@ -18,17 +25,29 @@ export function createResourceRoutes(resources: ResourceService, limits: PageLim
   router.post("/", async (c) => {
     const { entity, extras } = unwrapBody(await readJsonBody(c), "resource");
     const input = parseWith(resourceCreateSchema, snakeCaseKeys(entity), ["body", "resource"]);
-    return c.json(await resources.create(withExtras(input, extras), actorOf(c)));
+    return c.json(
+      await resources.create(withExtras(authorizeCreate(c, "resources", input), extras), actorOf(c)),
+    );
   });
 
   router.get("/templates/list", async (c) => {
     const query = parseWith(templatesQuery, c.req.query(), ["query"]);
-    const templates = await resources.templates(query.include_inactive === "true");
+    const principal = c.get("principal");
+    const templates = (await resources.templates(query.include_inactive === "true")).filter((t) =>
+      canSee(principal, ownershipOf(t)),
+    );
     return c.json({ resourceTemplates: templates, nextCursor: null, _meta: {} });
   });
 
-  router.get("/:id", async (c) => c.json(await resources.read(c.req.param("id"))));
-  router.get("/:id/info", async (c) => c.json(await resources.get(c.req.param("id"))));
+  const readable = async (c: Context<GatewayEnv>) => {
+    const id = c.req.param("id") ?? "";
+    return authorizeEntity(c.get("principal"), "resources", "read", await resources.get(id), "Resource", id);
+  };
+  router.get("/:id", async (c) => {
+    await readable(c);
+    return c.json(await resources.read(c.req.param("id")));
+  });
+  router.get("/:id/info", async (c) => c.json(await readable(c)));
 
   mountEntityRoutes(router, {
     service: resources,
@@ -39,6 +58,7 @@ export function createResourceRoutes(resources: ResourceService, limits: PageLim
     limits,
     stateAnswer: "wrapped",
     deletedMessage: (id) => `Resource ${id} deleted`,
+    resource: "resources",
   });
   return router;
 }

@@ -1,7 +1,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { canSee } from "../../auth/access.js";
 import type { GatewayEnv } from "../../auth/principal.js";
-import { actorOf, mountEntityRoutes } from "../shared/entity-routes.js";
+import {
+  actorOf,
+  authorizeCreate,
+  authorizeEntity,
+  mountEntityRoutes,
+  ownershipOf,
+} from "../shared/entity-routes.js";
 import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
 import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
@@ -21,13 +28,21 @@ export function createServerRoutes(servers: ServerService, limits: PageLimits): 
   router.post("/", async (c) => {
     const { entity, extras } = unwrapBody(await readJsonBody(c), "server");
     const input = parseWith(serverCreateSchema, snakeCaseKeys(entity), ["body", "server"]);
-    return c.json(await servers.create(withExtras(input, extras), actorOf(c)), 201);
+    return c.json(
+      await servers.create(withExtras(authorizeCreate(c, "servers", input), extras), actorOf(c)),
+      201,
+    );
   });
 
   for (const kind of ["tools", "resources", "prompts"] as const) {
     router.get(`/:id/${kind}`, async (c) => {
       const query = parseWith(itemsQuery, c.req.query(), ["query"]);
-      return c.json(await servers[kind](c.req.param("id"), query.include_inactive === "true"));
+      const id = c.req.param("id");
+      const principal = c.get("principal");
+      authorizeEntity(principal, "servers", "read", await servers.get(id), "Server", id);
+      const items = await servers[kind](id, query.include_inactive === "true");
+      // The same rule as the server's MCP view: items the caller may not see are left out.
+      return c.json((items as unknown[]).filter((item) => canSee(principal, ownershipOf(item))));
     });
   }
 
@@ -40,6 +55,7 @@ export function createServerRoutes(servers: ServerService, limits: PageLimits): 
     limits,
     stateAnswer: "bare",
     deletedMessage: (id) => `Server ${id} deleted successfully`,
+    resource: "servers",
   });
   return router;
 }

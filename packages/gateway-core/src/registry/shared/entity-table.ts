@@ -29,7 +29,7 @@ export async function listRows<Row>(
   db: Db,
   table: EntityTableName,
   query: Pick<ListQuery, "includeInactive" | "tags" | "limit" | "cursor" | "gatewayId"> &
-    Partial<Pick<ListQuery, "teamId" | "visibility">>,
+    Partial<Pick<ListQuery, "teamId" | "visibility" | "access">>,
   extraWhere?: { column: string; value: string },
 ): Promise<RowPage<Row>> {
   let q = (db as LooseDb).selectFrom(table).selectAll();
@@ -43,6 +43,22 @@ export async function listRows<Row>(
   if (extraWhere) q = q.where(extraWhere.column, "=", extraWhere.value);
   if (query.teamId !== undefined) q = q.where("team_id", "=", query.teamId);
   if (query.visibility !== undefined) q = q.where("visibility", "=", query.visibility);
+  const access = query.access;
+  if (access !== undefined && access.kind !== "all") {
+    // canSee() of auth/access.ts, as SQL: keep the two in step.
+    q =
+      access.kind === "public"
+        ? q.where("visibility", "=", "public")
+        : q.where((eb) =>
+            eb.or([
+              eb("visibility", "=", "public"),
+              ...(access.teamIds.length > 0
+                ? [eb.and([eb("visibility", "=", "team"), eb("team_id", "in", access.teamIds)])]
+                : []),
+              eb.and([eb("visibility", "=", "private"), eb("owner_email", "=", access.ownerEmail)]),
+            ]),
+          );
+  }
   if (query.tags.length > 0) {
     // Tags are stored as a JSON array of normalised strings that cannot contain quotes.
     q = q.where((eb) => eb.or(query.tags.map((tag) => eb("tags", "like", `%${JSON.stringify(tag)}%`))));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { VisibilityFilter } from "../../auth/access.js";
 import { validationError } from "../../errors/gateway-error.js";
 import { zodIssues } from "./zod-issues.js";
 
@@ -12,6 +13,8 @@ export interface ListQuery {
   readonly gatewayId: string | null | undefined;
   readonly teamId: string | undefined;
   readonly visibility: "private" | "team" | "public" | undefined;
+  /** What the caller may see (set by the route from its principal); undefined = everything. */
+  readonly access?: VisibilityFilter | undefined;
 }
 
 /** Page sizes: `limit` defaults to `pageSize`; 0 means "all" up to `maxPageSize`. */

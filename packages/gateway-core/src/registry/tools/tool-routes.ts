@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { GatewayEnv } from "../../auth/principal.js";
-import { actorOf, mountEntityRoutes } from "../shared/entity-routes.js";
+import { actorOf, authorizeCreate, mountEntityRoutes } from "../shared/entity-routes.js";
 import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
 import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
@@ -15,7 +15,7 @@ export function createToolRoutes(tools: ToolService, limits: PageLimits): Hono<G
   router.post("/", async (c) => {
     const { entity, extras } = unwrapBody(await readJsonBody(c), "tool");
     const input = parseWith(toolCreateSchema, snakeCaseKeys(entity), ["body", "tool"]);
-    return c.json(await tools.create(withExtras(input, extras), actorOf(c)));
+    return c.json(await tools.create(withExtras(authorizeCreate(c, "tools", input), extras), actorOf(c)));
   });
 
   mountEntityRoutes(router, {
@@ -27,6 +27,7 @@ export function createToolRoutes(tools: ToolService, limits: PageLimits): Hono<G
     limits,
     stateAnswer: "wrapped",
     deletedMessage: (id) => `Tool ${id} permanently deleted`,
+    resource: "tools",
   });
   return router;
 }
