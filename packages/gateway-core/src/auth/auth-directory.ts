@@ -35,6 +35,8 @@ export interface DirectoryApiToken {
 export interface AuthSnapshot {
   readonly generation: number;
   readonly users: ReadonlyMap<string, DirectoryUser>;
+  /** Stored users that are deactivated: refused, never treated as bare JWT subjects. */
+  readonly inactiveUsers: ReadonlySet<string>;
   /** email -> the active teams the user is an active member of. */
   readonly memberships: ReadonlyMap<string, readonly string[]>;
   /** email -> the user's personal team. */
@@ -107,8 +109,12 @@ async function buildSnapshot(db: Kysely<DatabaseSchema>, generation: number): Pr
   ]);
 
   const userMap = new Map<string, DirectoryUser>();
+  const inactiveUsers = new Set<string>();
   for (const u of users) {
-    if (!on(u.is_active)) continue;
+    if (!on(u.is_active)) {
+      inactiveUsers.add(u.email);
+      continue;
+    }
     userMap.set(u.email, {
       email: u.email,
       isAdmin: on(u.is_admin),
@@ -165,6 +171,7 @@ async function buildSnapshot(db: Kysely<DatabaseSchema>, generation: number): Pr
   return {
     generation,
     users: userMap,
+    inactiveUsers,
     memberships,
     personalTeams,
     grants,

@@ -35,7 +35,7 @@ export function resolvePrincipal(
   options: ResolveOptions,
 ): Principal {
   const user = snapshot.users.get(subject);
-  if (!user && options.requireStoredUser) {
+  if (!user && (options.requireStoredUser || snapshot.inactiveUsers.has(subject))) {
     throw new GatewayError("unauthorized", "the token's user does not exist or is inactive");
   }
   const now = new Date().toISOString();
