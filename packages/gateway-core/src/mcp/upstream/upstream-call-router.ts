@@ -30,8 +30,8 @@ const SERVER_REQUEST_METHODS = ["sampling/createMessage", "elicitation/create", 
  * session is connected outside any call's context, so its GET stream (2025 messages unrelated to
  * any request) carries no call and such requests are refused.
  *
- * The legacy HTTP+SSE transport delivers everything on the one GET stream opened at connect, and a
- * WebSocket on its one socket: no call context exists there. For them (`soleCallFallback`) a
+ * The legacy HTTP+SSE transport delivers everything on the one GET stream opened at connect, a
+ * WebSocket on its one socket and a stdio child on its stdout: no call context exists there. For them (`soleCallFallback`) a
  * message goes to the only call in flight, and is refused when there are several, since guessing
  * could hand one user's prompt to another.
  */

@@ -227,7 +227,8 @@ export class UpstreamSessionPool implements UpstreamPool {
     const session = new UpstreamSession({
       connection: this.#connect(endpoint),
       // SSE and WebSocket deliver server->client messages outside any call's async context.
-      soleCallFallback: endpoint.transport === "SSE" || endpoint.transport === "WEBSOCKET",
+      // One shared channel (an SSE GET stream, a socket, a child's stdout): no per-call context.
+      soleCallFallback: endpoint.transport !== "STREAMABLEHTTP",
       revision: endpoint.revision,
       connectTimeoutMs: this.#options.defaultTimeoutMs,
       idleTimeoutMs: (stdio ? this.#options.stdio.idleTimeoutMs : undefined) ?? this.#options.idleTimeoutMs,
