@@ -75,6 +75,14 @@ const CALLERS: readonly Caller[] = [
     updates: ["tb"],
   },
   {
+    name: "public-only API token of the team A owner",
+    email: "alice@example.com",
+    sees: ["pub"],
+    calls: ["pub"],
+    createsInTeamA: false,
+    updates: [],
+  },
+  {
     name: "token of an unknown user",
     email: "stranger@example.com",
     sees: ["pub"],
@@ -186,6 +194,13 @@ await describeEachDialect("authorization matrix", (dialect: DialectName) => {
     for (const caller of CALLERS) {
       if (caller.email) tokens.set(caller.name, await gateway.mintToken(caller.email, 30));
     }
+    // API tokens are made the way users make them: through the REST API, by a session of alice.
+    const alice = tokens.get("team A owner") ?? "";
+    tokens.set(
+      "public-only API token of the team A owner",
+      await apiToken(alice, { name: "pub", public_only: true }),
+    );
+    serverToken = await apiToken(alice, { name: "one-server", scope: { server_id: serverId } });
   });
 
   afterAll(async () => {
@@ -193,6 +208,20 @@ await describeEachDialect("authorization matrix", (dialect: DialectName) => {
     await gateway?.stop();
     await database?.drop();
   });
+
+  let serverToken: string;
+
+  async function apiToken(session: string, body: Record<string, unknown>): Promise<string> {
+    const response = await fetch(`${base}/tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
+      body: JSON.stringify({ expires_in_days: 1, ...body }),
+    });
+    const created = (await response.json()) as { access_token?: string };
+    if (response.status !== 201 || !created.access_token)
+      throw new Error(`token: ${JSON.stringify(created)}`);
+    return created.access_token;
+  }
 
   const auth = (caller: Caller) => ({ authorization: `Bearer ${tokens.get(caller.name)}` });
 
@@ -328,6 +357,39 @@ await describeEachDialect("authorization matrix", (dialect: DialectName) => {
       });
     });
   }
+
+  it("confines a token bound to one virtual server to that server's MCP endpoints", async () => {
+    const headers = { authorization: `Bearer ${serverToken}`, "content-type": "application/json" };
+    for (const path of ["/tools", "/servers", "/gateways", `/servers/${serverId}/tools`, "/teams"]) {
+      const response = await fetch(`${base}${path}`, { headers });
+      expect(response.status, path).toBe(403);
+      await response.body?.cancel();
+    }
+    const elsewhere = await fetch(`${base}/rpc`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }),
+    });
+    // /rpc answers in JSON-RPC: an error object naming the server the token is bound to.
+    expect(await elsewhere.json()).toMatchObject({ error: { message: expect.stringContaining(serverId) } });
+    const client = await connectClient(`${base}/servers/${serverId}/mcp`, serverToken, "2025");
+    clients.push(client);
+    // On its server it acts as alice: her share of the server's tools.
+    expect(echoNames((await client.listTools()).tools.map((t) => t.name))).toEqual(
+      ["pub-echo", "priv-echo", "ta-echo"].sort(),
+    );
+    const global = fetch(`${base}/mcp`, {
+      method: "POST",
+      headers: { ...headers, accept: "application/json, text/event-stream" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } },
+      }),
+    });
+    expect((await global).status).toBe(403);
+  });
 
   it("runs no database query for auth or lists on the MCP hot path in the steady state", async () => {
     const carol = CALLERS.find((c) => c.email === "carol@example.com") as Caller;
