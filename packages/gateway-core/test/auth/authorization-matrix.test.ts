@@ -118,6 +118,7 @@ await describeEachDialect("authorization matrix", (dialect: DialectName) => {
   let base: string;
   let serverId: string;
   const toolIds = new Map<Slug, string>();
+  const promptNames = new Map<Slug, string>();
   let teamA: string;
   const tokens = new Map<string, string>();
   const clients: { close(): Promise<void> }[] = [];
@@ -175,6 +176,20 @@ await describeEachDialect("authorization matrix", (dialect: DialectName) => {
       const echo = tools.items.find((t) => t.name === echoName(slug));
       if (!echo) throw new Error(`no ${echoName(slug)}`);
       toolIds.set(slug, echo.id);
+      const prompts = await gateway.registry.prompts.list({
+        includeInactive: false,
+        tags: [],
+        limit: 500,
+        cursor: undefined,
+        includePagination: false,
+        gatewayId: created.id,
+        teamId: undefined,
+        visibility: undefined,
+      });
+      // A prompt that needs no argument.
+      const simple = prompts.items.find((p) => (p.arguments ?? []).every((arg) => !arg.required));
+      if (!simple) throw new Error(`no argument-free prompt of ${slug}`);
+      promptNames.set(slug, simple.name);
     }
     // A public virtual server holding every echo tool: each caller sees only its share of it.
     const server = await gateway.registry.servers.create(
@@ -297,6 +312,19 @@ await describeEachDialect("authorization matrix", (dialect: DialectName) => {
           },
         });
         expect(created.status, JSON.stringify(created.body)).toBe(caller.createsInTeamA ? 200 : 403);
+      });
+
+      it("lists and gets prompts over /rpc by the same rule", async () => {
+        const listed = await rpc(caller, "prompts/list", {});
+        const names = ((listed.result?.prompts ?? []) as { name: string }[]).map((p) => p.name);
+        const slugs = new Set(names.map((n) => GATEWAYS.find((slug) => n.startsWith(`${slug}-`))));
+        expect(sorted([...slugs].filter((x): x is Slug => x !== undefined))).toEqual(sorted(caller.sees));
+        for (const slug of GATEWAYS) {
+          const name = promptNames.get(slug) ?? "";
+          const answer = await rpc(caller, "prompts/get", { name, arguments: {} });
+          if (caller.sees.includes(slug)) expect(answer.result?.messages, name).toBeDefined();
+          else expect(answer.error?.code, name).toBe(-32602);
+        }
       });
 
       it("lists and calls the same items over /rpc", async () => {
