@@ -1,5 +1,6 @@
 import { hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { StdioSupervisor } from "@contextforge/mcp-transport";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -7,9 +8,21 @@ import { type AuthModule, createAuthModule } from "./auth/auth-module.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { createJwtService, type JwtService } from "./auth/jwt-service.js";
 import type { GatewayEnv } from "./auth/principal.js";
+import { BUS_TOPICS, type Bus, waitForBus } from "./cache/bus.js";
+import type { Cache } from "./cache/cache.js";
+import { openCache } from "./cache/open-cache.js";
 import type { Settings } from "./config/settings.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrations/migrate.js";
+import { createFederationIdentity } from "./federation/federation-identity.js";
+import { createFederationPolicy } from "./federation/federation-policy.js";
+import { createHealthChecker, type HealthRound } from "./federation/health-check.js";
+import { createHealthLoop } from "./federation/health-loop.js";
+import { leaderElectionFor } from "./federation/leader-election-for.js";
+import type { MdnsFederation } from "./federation/mdns.js";
+import { mdnsFederationFor } from "./federation/mdns-federation-for.js";
+import { createPeerRegistrar } from "./federation/mdns-registrar.js";
+import { federatedDiscovery } from "./federation/peer-discovery.js";
 import { createVersionInfo } from "./health/version-info.js";
 import { createApp, type RegistryServices } from "./http/app.js";
 import { authRequestContext } from "./http/require-auth.js";
@@ -52,6 +65,13 @@ export interface Gateway {
   readonly registry: RegistryServices;
   /** Users, teams, roles and tokens, callable without HTTP (what `/auth`, `/teams`, `/rbac`, `/tokens` call). */
   readonly auth: AuthModule;
+  /** The cache CACHE_TYPE chose (shared by the replicas with Redis or the database). */
+  readonly cache: Cache;
+  /**
+   * Messages between replicas (topics in {@link BUS_TOPICS}); the gateway publishes its registry
+   * and auth changes there and applies the others'.
+   */
+  readonly bus: Bus;
   /**
    * Applies pending migrations (unless `MCPGATEWAY_SKIP_MIGRATIONS`), then listens on
    * `HOST:PORT`; resolves with the URL once the socket is bound.
@@ -70,6 +90,18 @@ export interface Gateway {
   };
   /** Resource URIs the gateway holds subscribed on an upstream (for metrics and tests). */
   upstreamSubscriptions(gatewayId: string): string[];
+  /**
+   * This gateway's federation id (FEDERATION_ID, else the one stored in the database, read by
+   * `prepare()`): what peers see in its list results, via markers and mDNS advertisement.
+   */
+  readonly federationId: string;
+  /**
+   * Runs one round of health checks (and the refreshes that are due) now, on this instance,
+   * leader or not; the periodic rounds run every HEALTH_CHECK_INTERVAL on the leader only.
+   */
+  runHealthChecks(): Promise<HealthRound>;
+  /** Whether this instance is the elected leader that runs the periodic health checks. */
+  isLeader(): boolean;
   /** Stops accepting connections and releases every resource; idempotent. */
   stop(): Promise<void>;
 }
@@ -78,6 +110,13 @@ export interface Gateway {
 export function createGateway({ settings, logger = createLogger(settings) }: GatewayOptions): Gateway {
   const startedAt = new Date();
   const database = openDatabase(settings);
+  // CACHE_TYPE picks the cache and the bus this replica hears the others' changes on.
+  const { cache, bus } = openCache({ settings, db: database.db, dialect: database.dialect, logger });
+  const announce = (topic: string, payload: Record<string, unknown> = {}): void => {
+    bus.publish(topic, payload).catch((error: unknown) => {
+      logger.warn({ err: error, topic }, "a change could not be announced to the other replicas");
+    });
+  };
   const secrets = secretBoxFor(settings, logger);
   const tools = createToolService({
     db: database.db,
@@ -102,12 +141,14 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     maxProcessesPerServer: settings.STDIO_MAX_PROCESSES_PER_SERVER,
     idleTimeoutMs: settings.STDIO_IDLE_TIMEOUT * 1000,
   };
+  // Its identity among federated gateways: loaded by prepare(), before any request is served.
+  const federationIdentity = createFederationIdentity(database.db, settings.FEDERATION_ID);
   const gateways = createGatewayService({
     db: database.db,
     secrets,
     separator: settings.GATEWAY_TOOL_NAME_SEPARATOR,
     maskedValue: settings.MASKED_AUTH_VALUE,
-    discover: (target) => discoverUpstream(target, stdio),
+    discover: federatedDiscovery((target) => discoverUpstream(target, stdio), federationIdentity),
     discoveryTimeoutMs: settings.HEALTH_CHECK_TIMEOUT * 1000,
     clientVersion: GATEWAY_VERSION,
   });
@@ -118,7 +159,13 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     mint: async (...args) => (await jwt).mint(...args),
     verify: async (token) => (await jwt).verify(token),
   };
-  const auth = createAuthModule({ db: database.db, settings, jwt: jwtService, logger });
+  const auth = createAuthModule({
+    db: database.db,
+    settings,
+    jwt: jwtService,
+    logger,
+    onChange: () => announce(BUS_TOPICS.auth),
+  });
   const authenticate = createAuthenticator(settings, jwtService, auth.directory);
   const snapshots = createRegistrySnapshotSource(database.db, secrets);
   const pool = createUpstreamPool({
@@ -136,9 +183,16 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     refreshGateway: (gatewayId) => registry.gateways.refresh(gatewayId, { resources: true, prompts: true }),
     logger,
   });
-  const changed = (): void => {
+  // A change made here is applied and announced; one announced by another replica is only
+  // applied (below), so nothing echoes between replicas.
+  const applyRegistryChange = (gatewayId?: string): void => {
     snapshots.invalidate();
     hub.registryChanged();
+    if (gatewayId !== undefined) void pool.invalidate(gatewayId);
+  };
+  const changed = (): void => {
+    applyRegistryChange();
+    announce(BUS_TOPICS.registry);
   };
   const registry: RegistryServices = {
     tools: invalidating(tools, changed),
@@ -146,14 +200,59 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     prompts: invalidating(prompts, changed),
     servers: invalidating(servers, changed),
     gateways: invalidating(gateways, (method, args) => {
-      changed();
       // Sessions with a changed or deleted upstream are closed now rather than left to idle out.
-      if (method !== "create" && method !== "refresh" && typeof args[0] === "string")
-        void pool.invalidate(args[0]);
+      const stale =
+        method !== "create" && method !== "refresh" && typeof args[0] === "string" ? args[0] : undefined;
+      applyRegistryChange(stale);
+      announce(BUS_TOPICS.registry, stale === undefined ? {} : { gatewayId: stale });
     }),
   };
+  bus.subscribe(BUS_TOPICS.registry, (payload) => applyRegistryChange(gatewayIdIn(payload)));
+  bus.subscribe(BUS_TOPICS.auth, () => auth.directory.invalidate());
+  // Back on the bus after a gap: whatever changed meanwhile is unknown, so rebuild everything.
+  bus.onResync(() => {
+    auth.directory.invalidate();
+    applyRegistryChange();
+  });
   const pager = createListPager({ key: listCursorKeyFor(settings), pageSize: settings.MCP_PAGE_SIZE });
-  const router = createMcpRouter(snapshots, pool, pager);
+  const federation = createFederationPolicy({
+    selfId: () => federationIdentity.id,
+    maxHops: settings.FEDERATION_MAX_HOPS,
+  });
+  const router = createMcpRouter(snapshots, pool, pager, {
+    unreachableItems: settings.UNREACHABLE_ITEMS,
+    federation,
+  });
+  // Health checks and periodic refreshes: on one elected instance, every HEALTH_CHECK_INTERVAL
+  // seconds (0: off). Health is state: a flip of `reachable` changes the lists, not a version.
+  const health = createHealthChecker({
+    db: database.db,
+    snapshots,
+    pool,
+    refresh: (gatewayId) => registry.gateways.refresh(gatewayId, { resources: true, prompts: true }),
+    onReachabilityChange: changed,
+    timeoutMs: settings.HEALTH_CHECK_TIMEOUT * 1000,
+    unhealthyThreshold: settings.UNHEALTHY_THRESHOLD,
+    logger,
+  });
+  const election =
+    settings.HEALTH_CHECK_INTERVAL > 0
+      ? leaderElectionFor({
+          settings,
+          database,
+          instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+          logger,
+        })
+      : undefined;
+  const healthLoop =
+    election === undefined
+      ? undefined
+      : createHealthLoop({
+          checker: health,
+          isLeader: () => election.leader.isLeader(),
+          intervalMs: settings.HEALTH_CHECK_INTERVAL * 1000,
+          logger,
+        });
   // Single replica for now: the id only lets a state reach the replica that parked its call.
   const inputBridge = new InputBridge({
     key: requestStateKeyFor(settings),
@@ -199,24 +298,47 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     logger,
     health: {
       versionInfo: createVersionInfo(startedAt, database.dialect),
-      checkReadiness: () => database.ping(),
+      checkReadiness: async () => {
+        await database.ping();
+        // A replica deaf to the others would serve revoked tokens and stale lists.
+        if (bus.problem !== undefined) throw new Error(bus.problem);
+      },
     },
     registry,
   });
   let server: ServerType | undefined;
+  let mdns: MdnsFederation | undefined;
   let prepared: Promise<void> | undefined;
+
+  /**
+   * Starts receiving from the other replicas (after migrations: the database bus reads its
+   * table). An unreachable Redis is retried in the background (`/ready` answers 503 meanwhile);
+   * in production it fails the start instead, after BUS_START_TIMEOUT_MS.
+   */
+  const startBus = async (): Promise<void> => {
+    await bus.start();
+    if (settings.ENVIRONMENT !== "production" || (await waitForBus(bus, BUS_START_TIMEOUT_MS))) return;
+    throw new Error(`the cache bus is unavailable (CACHE_TYPE=${settings.CACHE_TYPE}): ${bus.problem}`);
+  };
 
   const prepare = (): Promise<void> => {
     prepared ??= (async () => {
       await jwt;
       if (settings.MCPGATEWAY_SKIP_MIGRATIONS) {
         logger.info("database migrations skipped (MCPGATEWAY_SKIP_MIGRATIONS)");
+        await federationIdentity.load();
+        await startBus();
         return;
       }
       const report = await migrateToLatest(database.db, database.dialect);
       if (report.applied.length > 0) logger.info({ applied: report.applied }, "database migrated");
       await auth.bootstrap();
-    })();
+      await federationIdentity.load();
+      await startBus();
+    })().then(() => {
+      election?.leader.start();
+      healthLoop?.start();
+    });
     return prepared;
   };
 
@@ -248,6 +370,8 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     database,
     registry,
     auth,
+    cache,
+    bus,
     prepare,
     async mintToken(subject, expiresInMinutes) {
       return (await jwt).mint(subject, expiresInMinutes === undefined ? {} : { expiresInMinutes });
@@ -255,7 +379,20 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     async start() {
       if (server) throw new Error("gateway already started");
       await prepare();
-      return listen();
+      const address = await listen();
+      // mDNS needs the bound port (PORT may be 0); off unless MDNS_ENABLED or MDNS_DISCOVERY_ENABLED.
+      mdns = mdnsFederationFor({
+        settings,
+        federationId: federationIdentity.id,
+        port: Number(new URL(address.url).port),
+        registrar: createPeerRegistrar(registry.gateways),
+        logger,
+      });
+      mdns?.start();
+      return address;
+    },
+    get federationId() {
+      return federationIdentity.id;
     },
     sessionCounts() {
       return { streamableHttp: mcp.sessions.size, sse: sse.size, webSocket: webSocket.size };
@@ -263,9 +400,21 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     upstreamSubscriptions(gatewayId) {
       return pool.subscribedUris(gatewayId);
     },
+    runHealthChecks() {
+      return health.runRound();
+    },
+    isLeader() {
+      return election?.leader.isLeader() ?? false;
+    },
     async stop() {
       const current = server;
       server = undefined;
+      // Goodbye packets for the advertisement; registrations of found peers finish first.
+      await mdns?.close();
+      mdns = undefined;
+      // Periodic work first: no round may run against what is being closed below.
+      await healthLoop?.stop();
+      await election?.close();
       // Long-lived streams and upgraded sockets would keep the HTTP server from closing.
       await Promise.allSettled([sse.close(), webSocket.close()]);
       if (current) {
@@ -279,6 +428,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       await hub.close();
       await pool.close();
       await supervisor.close();
+      await Promise.allSettled([bus.close(), cache.close()]);
       await database.close();
     },
   };
@@ -329,6 +479,18 @@ function jwtSettingsFor(settings: Settings, logger: Logger): Settings {
   if (settings.JWT_SECRET_KEY || !settings.JWT_ALGORITHM.startsWith("HS")) return settings;
   logger.warn("JWT_SECRET_KEY is not set: tokens are signed with a random key of this process");
   return { ...settings, JWT_SECRET_KEY: randomBytes(32).toString("base64url") };
+}
+
+/** How long a production start waits for the bus to connect. */
+const BUS_START_TIMEOUT_MS = 10_000;
+
+/** The upstream a registry message names (its pooled sessions are stale), if any. */
+function gatewayIdIn(payload: unknown): string | undefined {
+  const id =
+    typeof payload === "object" && payload !== null
+      ? (payload as { gatewayId?: unknown }).gatewayId
+      : undefined;
+  return typeof id === "string" ? id : undefined;
 }
 
 const MUTATIONS = new Set(["create", "update", "setEnabled", "delete", "restore", "refresh"]);

@@ -2,6 +2,8 @@ export { canSee, may, mayCreate, type Ownership } from "./auth/access.js";
 export type { AuthModule } from "./auth/auth-module.js";
 export { PERMISSIONS, type Permission, SYSTEM_ROLES } from "./auth/permissions.js";
 export type { AuthMethod, Principal, TokenScope } from "./auth/principal.js";
+export { BUS_TOPICS, type Bus, type BusHandler } from "./cache/bus.js";
+export type { Cache } from "./cache/cache.js";
 export {
   type DevSecretsResult,
   provideDevelopmentSecrets,
@@ -26,12 +28,14 @@ export { loadStartupSettings, type StartupSettings } from "./config/startup-sett
 export type { Database } from "./db/database.js";
 export type { DialectName } from "./db/database-url.js";
 export { GatewayError, type GatewayErrorCode, type ValidationIssue } from "./errors/gateway-error.js";
+export type { GatewayHealthOutcome, HealthRound } from "./federation/health-check.js";
 export { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
 export type { VersionInfo } from "./health/version-info.js";
 export type { RegistryServices } from "./http/app.js";
 export { createLogger, type Logger } from "./observability/logger.js";
 export type {
   GatewayCreate,
+  GatewayHealthStatus,
   GatewayRead,
   GatewayRefreshResult,
   GatewaySessionMode,

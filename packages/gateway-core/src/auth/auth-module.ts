@@ -22,6 +22,11 @@ export interface AuthModuleOptions {
   readonly settings: Settings;
   readonly jwt: JwtService;
   readonly logger: Logger;
+  /**
+   * Called after every committed change, once the local directory is marked stale: the
+   * gateway announces it on the bus so the other replicas drop theirs too.
+   */
+  readonly onChange?: () => void;
 }
 
 /**
@@ -56,7 +61,10 @@ export interface AuthModule {
 /** Builds the auth services over one database. */
 export function createAuthModule(options: AuthModuleOptions): AuthModule {
   const directory = createAuthDirectory(options.db);
-  const changed = (): void => directory.invalidate();
+  const changed = (): void => {
+    directory.invalidate();
+    options.onChange?.();
+  };
   const { db, settings, logger } = options;
   const hasher = createPasswordHasher({
     timeCost: settings.ARGON2ID_TIME_COST,

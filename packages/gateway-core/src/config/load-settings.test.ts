@@ -44,6 +44,9 @@ describe("loadSettings", () => {
       CACHE_TYPE: "memory",
       REDIS_URL: "redis://localhost:6379/0",
       CACHE_PREFIX: "mcpgw:",
+      CACHE_MAX_ITEMS: 1000,
+      CACHE_TTL: 3600,
+      CACHE_MAX_ITEM_BYTES: 10_485_760,
       LOG_LEVEL: "info",
       LOG_FORMAT: "json",
       JWT_ALGORITHM: "HS256",
@@ -100,10 +103,20 @@ describe("loadSettings", () => {
       HEALTH_CHECK_INTERVAL: 60,
       HEALTH_CHECK_TIMEOUT: 10,
       UNHEALTHY_THRESHOLD: 3,
+      UNREACHABLE_ITEMS: "hide",
+      REDIS_LEADER_TTL: 15,
+      REDIS_LEADER_HEARTBEAT_INTERVAL: 5,
       SKIP_SSL_VERIFY: false,
       STDIO_MAX_PROCESSES: 64,
       STDIO_MAX_PROCESSES_PER_SERVER: 4,
       STDIO_IDLE_TIMEOUT: 300,
+      FEDERATION_ID: "",
+      FEDERATION_MAX_HOPS: 3,
+      FEDERATION_PUBLIC_URL: "",
+      MDNS_ENABLED: false,
+      MDNS_DISCOVERY_ENABLED: false,
+      MDNS_AUTO_APPROVE: false,
+      MDNS_SERVICE_NAME: "",
     });
   });
 
@@ -227,6 +240,13 @@ describe("loadSettings", () => {
     ]);
     expect(problemsOf({ HEALTH_CHECK_TIMEOUT: "30", HEALTH_CHECK_INTERVAL: "20" })).toEqual([
       'HEALTH_CHECK_TIMEOUT: must not exceed HEALTH_CHECK_INTERVAL (20) (got "30")',
+    ]);
+    // 0 turns health checks off: the timeout then bounds nothing.
+    expect(
+      loadSettings({ HEALTH_CHECK_TIMEOUT: "30", HEALTH_CHECK_INTERVAL: "0" }).HEALTH_CHECK_INTERVAL,
+    ).toBe(0);
+    expect(problemsOf({ REDIS_LEADER_TTL: "5", REDIS_LEADER_HEARTBEAT_INTERVAL: "5" })).toEqual([
+      'REDIS_LEADER_HEARTBEAT_INTERVAL: must be less than REDIS_LEADER_TTL (5) (got "5")',
     ]);
   });
 

@@ -69,10 +69,16 @@ export function crossFieldProblems(settings: ParsedSettings): SettingsProblem[] 
       message: `must not exceed PAGINATION_MAX_PAGE_SIZE (${settings.PAGINATION_MAX_PAGE_SIZE})`,
     });
   }
-  if (settings.HEALTH_CHECK_TIMEOUT > settings.HEALTH_CHECK_INTERVAL) {
+  if (settings.HEALTH_CHECK_INTERVAL > 0 && settings.HEALTH_CHECK_TIMEOUT > settings.HEALTH_CHECK_INTERVAL) {
     problems.push({
       variable: "HEALTH_CHECK_TIMEOUT",
       message: `must not exceed HEALTH_CHECK_INTERVAL (${settings.HEALTH_CHECK_INTERVAL})`,
+    });
+  }
+  if (settings.REDIS_LEADER_HEARTBEAT_INTERVAL >= settings.REDIS_LEADER_TTL) {
+    problems.push({
+      variable: "REDIS_LEADER_HEARTBEAT_INTERVAL",
+      message: `must be less than REDIS_LEADER_TTL (${settings.REDIS_LEADER_TTL})`,
     });
   }
   return problems.filter((problem) => problem !== undefined);

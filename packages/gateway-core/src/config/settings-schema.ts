@@ -74,6 +74,15 @@ const cache = {
     .string()
     .default("mcpgw:")
     .describe("Prefix of every cache key and pub/sub channel; lets several gateways share one Redis."),
+  CACHE_MAX_ITEMS: envInteger(1)
+    .default(1000)
+    .describe("Entries the in-memory cache holds; the least recently used is evicted beyond it."),
+  CACHE_TTL: envInteger(1)
+    .default(3600)
+    .describe("Seconds a cache entry lives unless the code writing it chooses another lifetime."),
+  CACHE_MAX_ITEM_BYTES: envInteger(1)
+    .default(10 * 1024 * 1024)
+    .describe("Largest value, in bytes (UTF-8), the cache stores; a larger one is not cached."),
 };
 
 const logging = {
@@ -284,15 +293,36 @@ const upstreams = {
         "request (`input_required`) before the waiting call is cancelled. TOOL_TIMEOUT does not " +
         "run meanwhile.",
     ),
-  HEALTH_CHECK_INTERVAL: envInteger(1)
+  HEALTH_CHECK_INTERVAL: envInteger(0)
     .default(60)
-    .describe("Seconds between health checks of upstream gateways."),
+    .describe(
+      "Seconds between health checks of upstream gateways (an MCP `ping` to each enabled one, on the " +
+        "elected leader only; also when due refreshes run). 0 turns health checks and periodic refreshes off.",
+    ),
   HEALTH_CHECK_TIMEOUT: envInteger(1)
     .default(10)
     .describe("Seconds one health check may take (at most HEALTH_CHECK_INTERVAL)."),
   UNHEALTHY_THRESHOLD: envInteger(1)
     .default(3)
-    .describe("Failed health checks in a row before an upstream is marked unhealthy."),
+    .describe(
+      "Failed health checks in a row before an upstream is marked unreachable (its calls then fail " +
+        "fast; one answered check makes it reachable again).",
+    ),
+  UNREACHABLE_ITEMS: envEnum(["hide", "show"], { caseInsensitive: true })
+    .default("hide")
+    .describe(
+      "Tools, resources and prompts of an unreachable upstream in MCP lists: `hide` them, or `show` " +
+        'them flagged with `_meta["io.contextforge/reachable"]: false`. Calls fail fast either way.',
+    ),
+  REDIS_LEADER_TTL: envInteger(1)
+    .default(15)
+    .describe(
+      "Seconds the leader's lease lasts (in Redis with CACHE_TYPE `redis`, else in the database): " +
+        "another instance takes over health checks this long after the leader stopped renewing it.",
+    ),
+  REDIS_LEADER_HEARTBEAT_INTERVAL: envInteger(1)
+    .default(5)
+    .describe("Seconds between renewals of the leader's lease (less than REDIS_LEADER_TTL)."),
   SKIP_SSL_VERIFY: envBoolean
     .default(false)
     .describe("Do not verify upstream TLS certificates (testing only: it allows interception)."),
@@ -309,6 +339,62 @@ const upstreams = {
     ),
 };
 
+const federation = {
+  FEDERATION_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{0,64}$/, "must be at most 64 letters, digits and . _ : -")
+    .default("")
+    .describe(
+      "This gateway's identity among federated gateways (the `via` hop marker, list `_meta`, the mDNS " +
+        "TXT record). Empty: a UUID generated at first start and stored in the database, so it survives " +
+        "restarts and the replicas of one database share it. Set it only to pin or migrate an identity; " +
+        "two gateways must never share one.",
+    ),
+  FEDERATION_MAX_HOPS: envInteger(0, 32)
+    .default(3)
+    .describe(
+      "Gateways a request may have passed before this one (the length of its `via` chain); a longer " +
+        "chain is refused with JSON-RPC error -32004. 0 refuses every request forwarded by a gateway.",
+    ),
+  FEDERATION_PUBLIC_URL: z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/\/+$/, ""))
+    .pipe(z.string().regex(/^(https?:\/\/[^\s/]+(\/[^\s]*)?)?$/, "must be empty or an http(s):// URL"))
+    .default("")
+    .describe(
+      "Base URL peers reach this gateway at, e.g. `https://gateway.example.com` (`/mcp` is appended), " +
+        "advertised over mDNS. Empty: `http://HOST:<port>`; with a wildcard HOST (0.0.0.0, ::) peers " +
+        "use the address the advertisement came from.",
+    ),
+  MDNS_ENABLED: envBoolean
+    .default(false)
+    .describe("Advertise the gateway on the local network as DNS-SD service `_mcp._tcp` (multicast DNS)."),
+  MDNS_DISCOVERY_ENABLED: envBoolean
+    .default(false)
+    .describe(
+      "Browse the local network for `_mcp._tcp` services and register each one found (not this gateway, " +
+        "not one registered already) as a gateway tagged `mdns`, disabled pending approval. Replaces " +
+        "ContextForge's removed FEDERATION_DISCOVERY.",
+    ),
+  MDNS_AUTO_APPROVE: envBoolean
+    .default(false)
+    .describe(
+      "Register peers found by mDNS enabled, their items discovered and public, instead of pending " +
+        "approval (only on a trusted network). A peer that cannot be discovered (it wants credentials, " +
+        "it is down) is still registered pending, with the reason.",
+    ),
+  MDNS_SERVICE_NAME: z
+    .string()
+    .trim()
+    .max(63, "must be at most 63 characters (a DNS label)")
+    .default("")
+    .describe(
+      "DNS-SD instance name the gateway advertises. Empty: `<APP_NAME> <first 8 characters of its federation id>`.",
+    ),
+};
+
 const GROUPS = [
   { title: "Server", fields: server },
   { title: "Database", fields: database },
@@ -319,6 +405,7 @@ const GROUPS = [
   { title: "HTTP API", fields: api },
   { title: "Features", fields: features },
   { title: "Upstreams and federation", fields: upstreams },
+  { title: "Federation and mDNS", fields: federation },
 ];
 
 const fields = z.object({
@@ -331,6 +418,7 @@ const fields = z.object({
   ...api,
   ...features,
   ...upstreams,
+  ...federation,
 });
 
 // Compile-time check that the schema has no field `Settings` lacks (the annotation on

@@ -50,6 +50,12 @@ export interface Settings {
   readonly REDIS_URL: string;
   /** `CACHE_PREFIX`: prefix of every cache key and channel, default `mcpgw:`. */
   readonly CACHE_PREFIX: string;
+  /** `CACHE_MAX_ITEMS`: entries the in-memory cache holds before evicting the least recent, default 1000. */
+  readonly CACHE_MAX_ITEMS: number;
+  /** `CACHE_TTL`: seconds a cache entry lives unless its writer says otherwise, default 3600. */
+  readonly CACHE_TTL: number;
+  /** `CACHE_MAX_ITEM_BYTES`: largest value the cache stores, default 10 MiB. */
+  readonly CACHE_MAX_ITEM_BYTES: number;
 
   // logging
   /** `LOG_LEVEL`, default info. */
@@ -175,12 +181,18 @@ export interface Settings {
   readonly TOOL_TIMEOUT: number;
   /** `MCP_INPUT_REQUIRED_TIMEOUT`: seconds a 2026 client has to answer `input_required`, default 300. */
   readonly MCP_INPUT_REQUIRED_TIMEOUT: number;
-  /** `HEALTH_CHECK_INTERVAL`: seconds between upstream health checks, default 60. */
+  /** `HEALTH_CHECK_INTERVAL`: seconds between upstream health checks, default 60 (0: off). */
   readonly HEALTH_CHECK_INTERVAL: number;
   /** `HEALTH_CHECK_TIMEOUT`: seconds one health check may take, default 10. */
   readonly HEALTH_CHECK_TIMEOUT: number;
-  /** `UNHEALTHY_THRESHOLD`: failed checks before an upstream is marked unhealthy, default 3. */
+  /** `UNHEALTHY_THRESHOLD`: failed checks before an upstream is marked unreachable, default 3. */
   readonly UNHEALTHY_THRESHOLD: number;
+  /** `UNREACHABLE_ITEMS`: hide (default) or show (flagged) the items of unreachable upstreams. */
+  readonly UNREACHABLE_ITEMS: "hide" | "show";
+  /** `REDIS_LEADER_TTL`: seconds the leader's lease lasts (Redis or database), default 15. */
+  readonly REDIS_LEADER_TTL: number;
+  /** `REDIS_LEADER_HEARTBEAT_INTERVAL`: seconds between lease renewals, default 5. */
+  readonly REDIS_LEADER_HEARTBEAT_INTERVAL: number;
   /** `SKIP_SSL_VERIFY`: do not verify upstream TLS certificates. */
   readonly SKIP_SSL_VERIFY: boolean;
   /** `STDIO_MAX_PROCESSES`: stdio upstream processes at once, over all gateways, default 64. */
@@ -189,4 +201,20 @@ export interface Settings {
   readonly STDIO_MAX_PROCESSES_PER_SERVER: number;
   /** `STDIO_IDLE_TIMEOUT`: seconds an unused stdio upstream process lives, default 300. */
   readonly STDIO_IDLE_TIMEOUT: number;
+
+  // federation
+  /** `FEDERATION_ID`: this gateway's federation id; empty: generated once and stored in the database. */
+  readonly FEDERATION_ID: string;
+  /** `FEDERATION_MAX_HOPS`: gateways a request may have passed before this one, default 3. */
+  readonly FEDERATION_MAX_HOPS: number;
+  /** `FEDERATION_PUBLIC_URL`: base URL peers reach this gateway at (mDNS); empty: from HOST and port. */
+  readonly FEDERATION_PUBLIC_URL: string;
+  /** `MDNS_ENABLED`: advertise `_mcp._tcp` on the local network, default off. */
+  readonly MDNS_ENABLED: boolean;
+  /** `MDNS_DISCOVERY_ENABLED`: register `_mcp._tcp` peers found on the local network, default off. */
+  readonly MDNS_DISCOVERY_ENABLED: boolean;
+  /** `MDNS_AUTO_APPROVE`: register found peers enabled instead of pending approval, default off. */
+  readonly MDNS_AUTO_APPROVE: boolean;
+  /** `MDNS_SERVICE_NAME`: the advertised DNS-SD instance name; empty: `<APP_NAME> <id prefix>`. */
+  readonly MDNS_SERVICE_NAME: string;
 }

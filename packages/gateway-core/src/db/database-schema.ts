@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 // Row types as stored. JSON columns hold strings and booleans may come back as 0/1: the
 // repositories normalise both, so nothing above them sees an engine's quirks.
 
@@ -49,6 +51,10 @@ export interface GatewaysTable extends CommonColumns {
   session_mode: string;
   /** Seconds a call to this upstream may take; null: TOOL_TIMEOUT. */
   timeout_seconds: number | null;
+  /** The federation id a peer ContextForge gateway reported at discovery; null for other servers. */
+  federation_id: string | null;
+  /** When its items were last discovered (registration, reconnecting update, refresh); null: never since 0007. */
+  last_refresh_at: string | null;
 }
 
 export interface ToolsTable extends CommonColumns {
@@ -260,6 +266,41 @@ export interface TokenRevocationsTable {
   expires_at: string | null;
 }
 
+/** A cached value (`CACHE_TYPE=database`). */
+export interface CacheEntriesTable {
+  key: string;
+  value: string;
+  /** ISO-8601 UTC; null = no expiry. */
+  expires_at: string | null;
+}
+
+/** A message on the database bus (`CACHE_TYPE=database`). */
+export interface BusEventsTable {
+  /** From the engine's sequence: replicas read events in id order. */
+  id: Generated<number>;
+  topic: string;
+  /** JSON. */
+  payload: string;
+  origin: string;
+  created_at: string;
+}
+
+/** A named lease: periodic jobs run on the instance holding it (`leader_leases`). */
+export interface LeaderLeasesTable {
+  name: string;
+  /** The holding instance's id. */
+  holder: string;
+  /** ISO-8601 UTC; the lease is free once this has passed. */
+  expires_at: string;
+}
+
+/** This gateway's federation id: one row, `name` = `self` (`federation_identity`). */
+export interface FederationIdentityTable {
+  name: string;
+  federation_id: string;
+  created_at: string;
+}
+
 /** Every table, for `Kysely<DatabaseSchema>`. */
 export interface DatabaseSchema {
   gateways: GatewaysTable;
@@ -282,4 +323,8 @@ export interface DatabaseSchema {
   user_roles: UserRolesTable;
   email_api_tokens: EmailApiTokensTable;
   token_revocations: TokenRevocationsTable;
+  cache_entries: CacheEntriesTable;
+  bus_events: BusEventsTable;
+  leader_leases: LeaderLeasesTable;
+  federation_identity: FederationIdentityTable;
 }

@@ -10,6 +10,8 @@ export type ListKind = "tools" | "resources" | "resourceTemplates" | "prompts";
 export interface ListPage {
   readonly items: readonly Json[];
   readonly nextCursor?: string;
+  /** `_meta` of the list result (the gateway's federation id). */
+  readonly meta?: Json;
 }
 
 /** Options of {@link createListPager}. */

@@ -1,5 +1,6 @@
 import { ProtocolError, ResourceNotFoundError } from "@modelcontextprotocol/server";
 import { may, type Ownership } from "../auth/access.js";
+import type { FederationPolicy } from "../federation/federation-policy.js";
 import { renderTemplate } from "../registry/prompts/prompt-template.js";
 import type {
   RegistrySnapshot,
@@ -8,11 +9,12 @@ import type {
   SnapshotResource,
   SnapshotServer,
   SnapshotTool,
+  SnapshotUpstream,
 } from "../registry/registry-snapshot.js";
 import type { ListKind, ListPage, ListPager } from "./list-pages.js";
 import { UpstreamError } from "./upstream/upstream-error.js";
 import { UpstreamRpcError } from "./upstream/upstream-rpc-error.js";
-import { addressOf, type CallRelay, type UpstreamCaller } from "./upstream-caller.js";
+import { addressOf, type CallRelay, type UpstreamAddress, type UpstreamCaller } from "./upstream-caller.js";
 import { matchesUriTemplate } from "./uri-template-match.js";
 import { type McpView, visibleServer } from "./visible-view.js";
 
@@ -56,6 +58,35 @@ function defined(entries: Record<string, unknown>): Json {
 // the MCP view with their adapters.
 const invocable = (tool: SnapshotTool): boolean => tool.upstream !== undefined;
 
+/** What the router does with the items of an upstream health checks marked unreachable. */
+export interface McpRouterOptions {
+  /** `hide` (default): left out of lists; `show`: listed with `_meta["io.contextforge/reachable"]: false`. */
+  readonly unreachableItems?: "hide" | "show";
+  /**
+   * Federation rules (loops, hop limit, no re-export to the peer an item came from) applied to
+   * requests by their `via` chain; without it requests are served whatever they passed.
+   */
+  readonly federation?: FederationPolicy;
+}
+
+/** The `_meta` key flagging a listed item whose upstream is unreachable (`UNREACHABLE_ITEMS=show`). */
+export const REACHABLE_META_KEY = "io.contextforge/reachable";
+
+/**
+ * The pool's address of an item's upstream; an upstream marked unreachable fails fast (-32603,
+ * `data.upstream: "unreachable"`) rather than after a connect timeout.
+ */
+function addressFor(upstream: SnapshotUpstream): UpstreamAddress {
+  if (!upstream.reachable) {
+    throw new ProtocolError(
+      -32603,
+      `Upstream gateway ${upstream.slug} is unreachable (failed health checks); try again once it answers`,
+      { upstream: "unreachable", gateway: upstream.slug },
+    );
+  }
+  return addressOf(upstream);
+}
+
 /**
  * Relays an upstream's JSON-RPC error verbatim (code, message, data); a failed exchange becomes
  * -32603 with the pool's message, which names the upstream but never its credentials.
@@ -85,40 +116,59 @@ function withoutHopMeta<T>(result: T): T {
   return (Object.keys(kept).length > 0 ? { ...rest, _meta: kept } : rest) as T;
 }
 
-/** The client-facing items of each list of a snapshot view, built once per (immutable) snapshot. */
-function listItems(server: SnapshotServer): Record<ListKind, Json[]> {
+/**
+ * The client-facing items of each list of a snapshot view, built once per (immutable) snapshot.
+ * Items of an unreachable upstream are left out (`hide`) or flagged in `_meta` (`show`).
+ */
+function listItems(server: SnapshotServer, unreachable: "hide" | "show"): Record<ListKind, Json[]> {
+  const listed = (item: { upstream: SnapshotUpstream | undefined }): boolean =>
+    unreachable === "show" || item.upstream?.reachable !== false;
+  const flag = (item: { upstream: SnapshotUpstream | undefined }): Json | undefined =>
+    item.upstream?.reachable === false ? { [REACHABLE_META_KEY]: false } : undefined;
   return {
-    tools: server.tools.filter(invocable).map((tool) =>
-      defined({
-        name: tool.name,
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: Object.keys(tool.annotations).length > 0 ? tool.annotations : undefined,
-      }),
-    ),
+    tools: server.tools
+      .filter((tool) => invocable(tool) && listed(tool))
+      .map((tool) =>
+        defined({
+          name: tool.name,
+          title: tool.title,
+          description: tool.description,
+          inputSchema: tool.inputSchema,
+          outputSchema: tool.outputSchema,
+          annotations: Object.keys(tool.annotations).length > 0 ? tool.annotations : undefined,
+          _meta: flag(tool),
+        }),
+      ),
     resources: server.resources
-      .filter((r) => r.uriTemplate === undefined)
+      .filter((r) => r.uriTemplate === undefined && listed(r))
       .map((r) =>
-        defined({ uri: r.uri, name: r.name, description: r.description, mimeType: r.mimeType, size: r.size }),
+        defined({
+          uri: r.uri,
+          name: r.name,
+          description: r.description,
+          mimeType: r.mimeType,
+          size: r.size,
+          _meta: flag(r),
+        }),
       ),
     resourceTemplates: server.resources
-      .filter((r) => r.uriTemplate !== undefined)
+      .filter((r) => r.uriTemplate !== undefined && listed(r))
       .map((r) =>
         defined({
           uriTemplate: r.uriTemplate,
           name: r.name,
           description: r.description,
           mimeType: r.mimeType,
+          _meta: flag(r),
         }),
       ),
-    prompts: server.prompts.map((p) =>
+    prompts: server.prompts.filter(listed).map((p) =>
       defined({
         name: p.name,
         title: p.title,
         description: p.description,
         arguments: p.arguments.length > 0 ? p.arguments : undefined,
+        _meta: flag(p),
       }),
     ),
   };
@@ -137,16 +187,29 @@ export function createMcpRouter(
   snapshots: RegistrySnapshotSource,
   upstream: UpstreamCaller,
   pager: ListPager,
+  options: McpRouterOptions = {},
 ): McpRouter {
+  const unreachableItems = options.unreachableItems ?? "hide";
+  const { federation } = options;
   const upstreams: UpstreamCaller = {
     callTool: (...args) => relayed(upstream.callTool(...args)),
     readResource: (...args) => relayed(upstream.readResource(...args)),
     getPrompt: (...args) => relayed(upstream.getPrompt(...args)),
     complete: (...args) => relayed(upstream.complete(...args)),
   };
-  const viewOf = async (view: McpView): Promise<SnapshotServer> => {
+  /** The caller's view; for a list (`listing`), without what came from gateways the request passed. */
+  const viewOf = async (view: McpView, listing = false): Promise<SnapshotServer> => {
     const snapshot: RegistrySnapshot = await snapshots.current();
-    return visibleServer(snapshot, view);
+    const server = visibleServer(snapshot, view);
+    if (!federation) return server;
+    federation.admit(view.via);
+    return listing ? federation.withoutPeers(server, view.via) : server;
+  };
+  /** The relay of a request forwarded to `target`: refused when that loops, else carrying the via marker. */
+  const forwarded = (view: McpView, target: SnapshotUpstream, relay: CallRelay): CallRelay => {
+    if (!federation) return relay;
+    federation.checkForward(view.via, target.federationId);
+    return { ...relay, meta: federation.forwardMeta(view.via) };
   };
   /** The caller sees the item (it is in its view); it must also hold the permission to use it. */
   const checkUse = (view: McpView, permission: string, item: Ownership, name: string): void => {
@@ -159,13 +222,14 @@ export function createMcpRouter(
 
   const lists = new WeakMap<SnapshotServer, Record<ListKind, Json[]>>();
   const listPage = async (kind: ListKind, view: McpView, cursor: string | undefined): Promise<ListPage> => {
-    const server = await viewOf(view);
+    const server = await viewOf(view, true);
     let items = lists.get(server);
     if (!items) {
-      items = listItems(server);
+      items = listItems(server, unreachableItems);
       lists.set(server, items);
     }
-    return pager.page(kind, view.serverId ?? "", items[kind], LIST_KEYS[kind], cursor);
+    const page = pager.page(kind, view.serverId ?? "", items[kind], LIST_KEYS[kind], cursor);
+    return federation ? { ...page, meta: federation.listMeta() } : page;
   };
 
   const findTool = async (view: McpView, name: string): Promise<SnapshotTool> => {
@@ -197,7 +261,12 @@ export function createMcpRouter(
       const tool = await findTool(view, name);
       if (!tool.upstream) throw invalidParams(`Unknown tool: ${name}`);
       checkUse(view, "tools.execute", tool.ownership, name);
-      return upstreams.callTool(addressOf(tool.upstream), tool.originalName, args, relay);
+      return upstreams.callTool(
+        addressFor(tool.upstream),
+        tool.originalName,
+        args,
+        forwarded(view, tool.upstream, relay),
+      );
     },
 
     listResources: (view, cursor) => listPage("resources", view, cursor),
@@ -208,7 +277,12 @@ export function createMcpRouter(
       const resource = resourceFor(await viewOf(view), uri);
       if (!resource) throw new ResourceNotFoundError(uri);
       checkUse(view, "resources.read", resource.ownership, uri);
-      if (resource.upstream) return upstreams.readResource(addressOf(resource.upstream), uri, relay);
+      if (resource.upstream)
+        return upstreams.readResource(
+          addressFor(resource.upstream),
+          uri,
+          forwarded(view, resource.upstream, relay),
+        );
       return { contents: [defined({ uri, mimeType: resource.mimeType, text: resource.text ?? "" })] };
     },
 
@@ -218,7 +292,12 @@ export function createMcpRouter(
       const prompt = await findPrompt(view, name);
       checkUse(view, "prompts.read", prompt.ownership, name);
       if (prompt.upstream)
-        return upstreams.getPrompt(addressOf(prompt.upstream), prompt.originalName, args, relay);
+        return upstreams.getPrompt(
+          addressFor(prompt.upstream),
+          prompt.originalName,
+          args,
+          forwarded(view, prompt.upstream, relay),
+        );
       const missing = prompt.arguments
         .filter((a) => a.required && !(args && a.name in args))
         .map((a) => a.name);
@@ -242,9 +321,9 @@ export function createMcpRouter(
         const prompt = await findPrompt(view, ref.name);
         if (!prompt.upstream) return none;
         return upstreams.complete(
-          addressOf(prompt.upstream),
+          addressFor(prompt.upstream),
           { ...params, ref: { ...ref, name: prompt.originalName } },
-          relay,
+          forwarded(view, prompt.upstream, relay),
         );
       }
       if (ref?.type === "ref/resource" && typeof ref.uri === "string") {
@@ -253,7 +332,11 @@ export function createMcpRouter(
         );
         if (!resource) throw new ResourceNotFoundError(ref.uri);
         if (!resource.upstream) return none;
-        return upstreams.complete(addressOf(resource.upstream), params, relay);
+        return upstreams.complete(
+          addressFor(resource.upstream),
+          params,
+          forwarded(view, resource.upstream, relay),
+        );
       }
       throw invalidParams("completion/complete needs a ref/prompt or ref/resource reference");
     },

@@ -18,6 +18,8 @@ export interface CallRelay {
   readonly clientCapabilities?: Record<string, unknown>;
   /** The 2025-era downstream session making the call (none for 2026-07-28 requests and /rpc). */
   readonly downstreamSession?: DownstreamSessionKey;
+  /** `_meta` members added to the forwarded request (the federation `via` marker). */
+  readonly meta?: Readonly<Record<string, unknown>>;
 }
 
 /** An upstream as the session pool addresses it: over HTTP or WebSocket, or a stdio command it runs. */

@@ -1,4 +1,4 @@
-import type { SnapshotResource, SnapshotServer } from "../registry/registry-snapshot.js";
+import type { SnapshotResource, SnapshotServer, SnapshotUpstream } from "../registry/registry-snapshot.js";
 import { matchesUriTemplate } from "./uri-template-match.js";
 
 /** The three lists an MCP client can be told changed. */
@@ -8,20 +8,40 @@ export type ListKind = "tools" | "resources" | "prompts";
 export type ViewFingerprint = Readonly<Record<ListKind, string>>;
 
 /**
- * The client-visible content of a view's lists (names, descriptions, schemas; never the upstream
- * address or credentials), so a registry change that leaves a list as it was notifies nobody.
+ * The client-visible content of a view's lists (names, descriptions, schemas, whether the upstream
+ * is reachable; never its address or credentials), so a registry change that leaves a list as it
+ * was notifies nobody, and an upstream marked unreachable or reachable again notifies its viewers.
  */
 export function fingerprintView(view: SnapshotServer): ViewFingerprint {
+  const reachable = (item: { upstream: SnapshotUpstream | undefined }) => item.upstream?.reachable !== false;
   return {
     tools: JSON.stringify(
       view.tools
         .filter((t) => t.upstream !== undefined)
-        .map((t) => [t.name, t.title, t.description, t.inputSchema, t.outputSchema, t.annotations]),
+        .map((t) => [
+          t.name,
+          t.title,
+          t.description,
+          t.inputSchema,
+          t.outputSchema,
+          t.annotations,
+          reachable(t),
+        ]),
     ),
     resources: JSON.stringify(
-      view.resources.map((r) => [r.uri, r.uriTemplate, r.name, r.description, r.mimeType, r.size]),
+      view.resources.map((r) => [
+        r.uri,
+        r.uriTemplate,
+        r.name,
+        r.description,
+        r.mimeType,
+        r.size,
+        reachable(r),
+      ]),
     ),
-    prompts: JSON.stringify(view.prompts.map((p) => [p.name, p.title, p.description, p.arguments])),
+    prompts: JSON.stringify(
+      view.prompts.map((p) => [p.name, p.title, p.description, p.arguments, reachable(p)]),
+    ),
   };
 }
 

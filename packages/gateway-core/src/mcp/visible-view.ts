@@ -8,6 +8,11 @@ export interface McpView {
   readonly serverId: string | undefined;
   /** The caller; undefined only for the gateway's own internal views (everything). */
   readonly principal?: Principal | undefined;
+  /**
+   * The federation ids of the gateways the request has passed (its `_meta` via marker), the caller
+   * last; undefined when the caller is no gateway.
+   */
+  readonly via?: readonly string[] | undefined;
 }
 
 // Filtered views per (immutable) snapshot view and visibility key: principals that see the same

@@ -3,7 +3,7 @@ import type { Ownership } from "../auth/access.js";
 import type { DatabaseSchema } from "../db/database-schema.js";
 import type { SecretBox } from "../security/secret-box.js";
 import { type GatewaySessionMode, sessionModeOf } from "./gateways/gateway-schema.js";
-import { fromJson } from "./shared/row-values.js";
+import { fromJson, toBoolean } from "./shared/row-values.js";
 
 /** How to reach the upstream that provides an item. */
 export interface SnapshotUpstream {
@@ -22,6 +22,10 @@ export interface SnapshotUpstream {
   readonly sessionMode: GatewaySessionMode;
   /** Deadline of a call to this upstream (`timeout_seconds`); undefined: `TOOL_TIMEOUT`. */
   readonly timeoutMs: number | undefined;
+  /** A peer ContextForge gateway's federation id (reported at discovery); undefined for other servers. */
+  readonly federationId: string | undefined;
+  /** False once health checks marked it unreachable: its items are hidden or flagged, calls fail fast. */
+  readonly reachable: boolean;
 }
 
 /** How the gateway starts a stdio upstream. */
@@ -99,6 +103,8 @@ export interface RegistrySnapshot {
   /** Every enabled item (the view of `/mcp` without a virtual server). */
   readonly all: SnapshotServer;
   readonly servers: ReadonlyMap<string, SnapshotServer>;
+  /** Every enabled gateway, by id (what health checks ping). */
+  readonly upstreams: ReadonlyMap<string, SnapshotUpstream>;
 }
 
 /** Keeps the snapshot current: rebuilt (once, for all waiting readers) after the registry changed. */
@@ -171,6 +177,8 @@ async function buildSnapshot(
       revision: g.version,
       sessionMode: sessionModeOf(g.session_mode),
       timeoutMs: g.timeout_seconds === null ? undefined : g.timeout_seconds * 1000,
+      federationId: g.federation_id ?? undefined,
+      reachable: toBoolean(g.reachable),
     });
   }
   // An item of a disabled (or missing) gateway is not served.
@@ -259,6 +267,7 @@ async function buildSnapshot(
       prompts: allPrompts,
     },
     servers: serverMap,
+    upstreams,
   };
 }
 

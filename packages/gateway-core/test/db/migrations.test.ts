@@ -15,8 +15,12 @@ afterEach(stopAllProcesses);
 
 const TABLES = [
   "a2a_agents",
+  "bus_events",
+  "cache_entries",
   "entity_versions",
+  "federation_identity",
   "gateways",
+  "leader_leases",
   "metrics",
   "prompts",
   "resources",

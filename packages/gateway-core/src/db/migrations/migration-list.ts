@@ -5,6 +5,9 @@ import { stdioGatewaysMigration } from "./2026-11-28-0002-stdio-gateways.js";
 import { serverOriginalNamesMigration } from "./2026-11-28-0003-server-original-names.js";
 import { gatewaySessionOptionsMigration } from "./2026-11-28-0004-gateway-session-options.js";
 import { authMigration } from "./2026-11-28-0005-auth.js";
+import { cacheBusMigration } from "./2026-11-28-0006-cache-bus.js";
+import { leaderLeaseMigration } from "./2026-11-28-0007-leader-lease.js";
+import { federationMigration } from "./2026-11-28-0008-federation.js";
 import { columnTypes } from "./column-types.js";
 
 /**
@@ -19,5 +22,8 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "2026-11-28-0003-server-original-names": serverOriginalNamesMigration,
     "2026-11-28-0004-gateway-session-options": gatewaySessionOptionsMigration(dialect),
     "2026-11-28-0005-auth": authMigration(types),
+    "2026-11-28-0006-cache-bus": cacheBusMigration(types, dialect),
+    "2026-11-28-0007-leader-lease": leaderLeaseMigration(dialect),
+    "2026-11-28-0008-federation": federationMigration(dialect),
   };
 }

@@ -1,4 +1,5 @@
 import type { Server } from "@modelcontextprotocol/server";
+import { viaChainOf } from "../../federation/federation-marker.js";
 import type { ListPage } from "../list-pages.js";
 import type { McpRouter, McpView } from "../router.js";
 import type { SessionSubscriptions } from "../subscription-hub.js";
@@ -57,11 +58,19 @@ function relayFor(ctx: RelayContext, era: ProtocolEra, session: DownstreamSessio
 const cursorOf = (request: { params?: Json }): string | undefined =>
   request.params?.cursor as string | undefined;
 
-/** A list result: the page under `key`, and `nextCursor` unless it is the last page. */
+/** A list result: the page under `key`, `nextCursor` unless it is the last page, and its `_meta`. */
 function listResult(key: string, page: ListPage): Json {
-  return page.nextCursor === undefined
-    ? { [key]: page.items }
-    : { [key]: page.items, nextCursor: page.nextCursor };
+  return {
+    [key]: page.items,
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+    ...(page.meta === undefined ? {} : { _meta: page.meta }),
+  };
+}
+
+/** `view` for one request: with the gateways it passed when a peer gateway sent it (`_meta` via marker). */
+function viewOfRequest(view: McpView, request: { params?: Json }): McpView {
+  const via = viaChainOf(request.params?._meta);
+  return via === undefined ? view : { ...view, via };
 }
 
 /** What one server instance adds to the router: see {@link createGatewayMcpServer}. */
@@ -120,36 +129,44 @@ export function createGatewayMcpServer(
         )
       : run(relayFor(ctx, era, session));
   const on = (method: string, handler: Handler): void => server.handle(method, handler);
-  on("tools/list", async (request) => listResult("tools", await router.listTools(view, cursorOf(request))));
+  on("tools/list", async (request) =>
+    listResult("tools", await router.listTools(viewOfRequest(view, request), cursorOf(request))),
+  );
   on("tools/call", async (request, ctx) => {
     const params = request.params ?? {};
     const args = params.arguments as Json | undefined;
+    const scoped = viewOfRequest(view, request);
     return bridged(ctx, "tools/call", { name: params.name, arguments: args }, (relay) =>
-      router.callTool(view, String(params.name), args, relay),
+      router.callTool(scoped, String(params.name), args, relay),
     );
   });
   on("resources/list", async (request) =>
-    listResult("resources", await router.listResources(view, cursorOf(request))),
+    listResult("resources", await router.listResources(viewOfRequest(view, request), cursorOf(request))),
   );
   on("resources/templates/list", async (request) =>
-    listResult("resourceTemplates", await router.listResourceTemplates(view, cursorOf(request))),
+    listResult(
+      "resourceTemplates",
+      await router.listResourceTemplates(viewOfRequest(view, request), cursorOf(request)),
+    ),
   );
   on("resources/read", async (request, ctx) => {
     const uri = String(request.params?.uri);
-    return bridged(ctx, "resources/read", { uri }, (relay) => router.readResource(view, uri, relay));
+    const scoped = viewOfRequest(view, request);
+    return bridged(ctx, "resources/read", { uri }, (relay) => router.readResource(scoped, uri, relay));
   });
   on("prompts/list", async (request) =>
-    listResult("prompts", await router.listPrompts(view, cursorOf(request))),
+    listResult("prompts", await router.listPrompts(viewOfRequest(view, request), cursorOf(request))),
   );
   on("prompts/get", async (request, ctx) => {
     const params = request.params ?? {};
     const args = params.arguments as Record<string, string> | undefined;
+    const scoped = viewOfRequest(view, request);
     return bridged(ctx, "prompts/get", { name: params.name, arguments: args }, (relay) =>
-      router.getPrompt(view, String(params.name), args, relay),
+      router.getPrompt(scoped, String(params.name), args, relay),
     );
   });
   on("completion/complete", async (request, ctx) =>
-    router.complete(view, request.params ?? {}, relayFor(ctx, era, session)),
+    router.complete(viewOfRequest(view, request), request.params ?? {}, relayFor(ctx, era, session)),
   );
   // Upstream log levels are per upstream session; the gateway relays what arrives.
   on("logging/setLevel", async () => ({}));

@@ -2,6 +2,7 @@ import { ProtocolError } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../auth/principal.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { viaChainOf } from "../../federation/federation-marker.js";
 import type { ListPage } from "../list-pages.js";
 import type { McpRouter, McpView } from "../router.js";
 
@@ -16,9 +17,11 @@ interface RpcError {
 const rpcError = (id: unknown, error: RpcError): Json => ({ jsonrpc: "2.0", id: id ?? null, error });
 
 function listResult(key: string, page: ListPage): Json {
-  return page.nextCursor === undefined
-    ? { [key]: page.items }
-    : { [key]: page.items, nextCursor: page.nextCursor };
+  return {
+    [key]: page.items,
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+    ...(page.meta === undefined ? {} : { _meta: page.meta }),
+  };
 }
 
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
@@ -95,8 +98,11 @@ export function createRpcHandler(router: McpRouter): (c: Context<GatewayEnv>) =>
     if (serverId !== undefined && typeof serverId !== "string") {
       return c.json(rpcError(id, { code: -32602, message: "params.server_id must be a string" }));
     }
-    const view: McpView = { serverId, principal: c.get("principal") };
+    const principal = c.get("principal");
     try {
+      // A peer gateway's request names the gateways it passed (federation loops and hop limit).
+      const via = viaChainOf(rest._meta);
+      const view: McpView = via === undefined ? { serverId, principal } : { serverId, principal, via };
       await router.checkView(view);
       const result = await handler(router, view, rest, c.req.raw.signal);
       return c.json({ jsonrpc: "2.0", id, result });

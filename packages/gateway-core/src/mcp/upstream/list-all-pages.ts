@@ -4,6 +4,8 @@ import { UpstreamError } from "./upstream-error.js";
 export interface ListPage<T> {
   readonly items: readonly T[];
   readonly nextCursor?: string | null | undefined;
+  /** The page's `_meta`, as the server sent it. */
+  readonly meta?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Options for {@link listAllPages}. */

@@ -18,7 +18,8 @@ export type ForwardedMethod = "tools/call" | "resources/read" | "prompts/get" | 
  * On a 2026-07-28 connection the client's capabilities travel in each request's `_meta`: a call
  * whose downstream cannot answer server->client requests declares none, and one that names
  * `ctx.clientCapabilities` declares exactly those, so the upstream does not answer
- * `input_required` for input nobody can give.
+ * `input_required` for input nobody can give. `ctx.meta` members (the federation via marker) are
+ * added to the request's `_meta`, over whatever the downstream sent under the same keys.
  */
 export function sendUpstreamRequest(
   client: Client,
@@ -34,15 +35,21 @@ export function sendUpstreamRequest(
   if (ctx.onProgress) options.onprogress = relayProgress(ctx.onProgress, () => deadline.reset());
   const modern = client.getProtocolEra() === "modern";
   const declared = ctx.onServerRequest === undefined ? {} : ctx.clientCapabilities;
+  const stamped =
+    ctx.meta === undefined ? params : { ...params, _meta: { ...asObject(params._meta), ...ctx.meta } };
   const sent =
     modern && declared !== undefined
       ? {
-          ...params,
-          _meta: { ...(params._meta as object | undefined), [CLIENT_CAPABILITIES_META_KEY]: declared },
+          ...stamped,
+          _meta: { ...asObject(stamped._meta), [CLIENT_CAPABILITIES_META_KEY]: declared },
         }
-      : params;
+      : stamped;
   return client.request({ method, params: sent }, options) as Promise<Record<string, unknown>>;
 }
+
+/** A `_meta` value as an object to spread (a client may have sent anything). */
+const asObject = (value: unknown): object | undefined =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
 
 /** The SDK reports each `input_required` round it fulfils as progress; the upstream sent none of it. */
 const SYNTHETIC_ROUND = /^Fulfilling input required by '/;

@@ -64,4 +64,6 @@ export interface UpstreamCallContext {
   readonly clientCapabilities?: Record<string, unknown>;
   /** Notifications that belong to this call, e.g. `notifications/message` logged while it runs. */
   readonly onNotification?: (notification: UpstreamNotification) => void;
+  /** `_meta` members added to this request's params (the federation `via` marker). */
+  readonly meta?: Readonly<Record<string, unknown>>;
 }

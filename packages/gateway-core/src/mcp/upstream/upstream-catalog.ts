@@ -109,4 +109,9 @@ export interface DiscoveredUpstream {
   readonly resourceTemplates: readonly UpstreamResourceTemplate[];
   /** Every prompt, all pages; empty without a `prompts` capability. */
   readonly prompts: readonly UpstreamPrompt[];
+  /**
+   * The `_meta` members of the first page of each list, merged (a peer ContextForge gateway names
+   * itself there); empty when the server sent none.
+   */
+  readonly resultMeta: JsonObject;
 }

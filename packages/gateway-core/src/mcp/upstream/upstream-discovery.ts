@@ -81,6 +81,8 @@ export interface UpstreamDiscoveryOptions {
   readonly maxPagesPerList?: number;
   /** How the gateway introduces itself. Default `contextforge-gateway`. */
   readonly clientInfo?: UpstreamClientInfo;
+  /** Extra `_meta` members sent with every list request (a gateway's federation marker). */
+  readonly meta?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -137,7 +139,7 @@ export async function discoverUpstream(
     deadline = running;
     const session = (async () => {
       await connection.connect(requestOptions(running));
-      return listCatalog(connection.client, running, safeUrl, maxPages);
+      return listCatalog(connection.client, running, safeUrl, maxPages, target.meta);
     })();
     return await running.race(session);
   } catch (error) {
@@ -154,7 +156,11 @@ export async function discoverUpstream(
  * Some servers declare `resources` but implement no `resources/templates/list`: that means no
  * templates, not a broken server.
  */
-function withoutTemplates(error: unknown): { resourceTemplates: []; nextCursor?: undefined } {
+function withoutTemplates(error: unknown): {
+  resourceTemplates: [];
+  nextCursor?: undefined;
+  _meta?: undefined;
+} {
   if (error instanceof ProtocolError && error.code === ProtocolErrorCode.MethodNotFound) {
     return { resourceTemplates: [] };
   }
@@ -170,6 +176,7 @@ async function listCatalog(
   deadline: DiscoveryDeadline,
   url: string,
   maxPages: number,
+  meta: Readonly<Record<string, unknown>> | undefined,
 ): Promise<DiscoveredUpstream> {
   const protocolVersion = client.getNegotiatedProtocolVersion();
   if (protocolVersion === undefined) {
@@ -177,14 +184,27 @@ async function listCatalog(
   }
   const capabilities: Record<string, unknown> = { ...client.getServerCapabilities() };
   const paging = { url, maxPages, emptyCursorEnds: client.getProtocolEra() !== "modern" };
+  const resultMeta: Record<string, unknown> = {};
   const walk = <T>(
     method: string,
     declared: boolean,
-    fetchPage: (params: { cursor?: string }) => Promise<ListPage<T>>,
-  ): Promise<T[]> =>
-    declared
-      ? listAllPages((cursor) => fetchPage(cursor === undefined ? {} : { cursor }), { ...paging, method })
-      : Promise.resolve([]);
+    fetchPage: (params: { cursor?: string; _meta?: Record<string, unknown> }) => Promise<ListPage<T>>,
+  ): Promise<T[]> => {
+    if (!declared) return Promise.resolve([]);
+    let first = true;
+    return listAllPages(
+      async (cursor) => {
+        const page = await fetchPage({
+          ...(cursor === undefined ? {} : { cursor }),
+          ...(meta ? { _meta: { ...meta } } : {}),
+        });
+        if (first && page.meta) Object.assign(resultMeta, page.meta);
+        first = false;
+        return page;
+      },
+      { ...paging, method },
+    );
+  };
   const hasTools = capabilities.tools !== undefined;
   const hasResources = capabilities.resources !== undefined;
   const hasPrompts = capabilities.prompts !== undefined;
@@ -192,21 +212,25 @@ async function listCatalog(
   const [tools, resources, resourceTemplates, prompts] = await Promise.all([
     walk("tools/list", hasTools, async (params) => {
       const page = await client.request({ method: "tools/list", params }, requestOptions(deadline));
-      return { items: page.tools.map(toUpstreamTool), nextCursor: page.nextCursor };
+      return { items: page.tools.map(toUpstreamTool), nextCursor: page.nextCursor, meta: page._meta };
     }),
     walk("resources/list", hasResources, async (params) => {
       const page = await client.request({ method: "resources/list", params }, requestOptions(deadline));
-      return { items: page.resources.map(toUpstreamResource), nextCursor: page.nextCursor };
+      return { items: page.resources.map(toUpstreamResource), nextCursor: page.nextCursor, meta: page._meta };
     }),
     walk("resources/templates/list", hasResources, async (params) => {
       const page = await client
         .request({ method: "resources/templates/list", params }, requestOptions(deadline))
         .catch(withoutTemplates);
-      return { items: page.resourceTemplates.map(toUpstreamResourceTemplate), nextCursor: page.nextCursor };
+      return {
+        items: page.resourceTemplates.map(toUpstreamResourceTemplate),
+        nextCursor: page.nextCursor,
+        meta: page._meta,
+      };
     }),
     walk("prompts/list", hasPrompts, async (params) => {
       const page = await client.request({ method: "prompts/list", params }, requestOptions(deadline));
-      return { items: page.prompts.map(toUpstreamPrompt), nextCursor: page.nextCursor };
+      return { items: page.prompts.map(toUpstreamPrompt), nextCursor: page.nextCursor, meta: page._meta };
     }),
   ]);
 
@@ -220,5 +244,6 @@ async function listCatalog(
     resources,
     resourceTemplates,
     prompts,
+    resultMeta,
   };
 }

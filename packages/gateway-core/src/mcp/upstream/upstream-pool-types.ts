@@ -25,6 +25,24 @@ export interface UpstreamNotificationEvent {
   readonly params: Record<string, unknown>;
 }
 
+/** Options of {@link UpstreamPool.ping}. */
+export interface UpstreamPingOptions {
+  /** Deadline of the whole check, connecting included. */
+  readonly timeoutMs: number;
+  /**
+   * stdio: start a process when none runs (default false: a stdio upstream without a running
+   * process answers `not-running`, so health checks neither start processes nor keep them alive).
+   */
+  readonly startStdio?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What a ping found: `answered` (a JSON-RPC error counts: the upstream is alive), or
+ * `not-running` (a stdio upstream with no process running, not pinged).
+ */
+export type UpstreamPingResult = "answered" | "not-running";
+
 /**
  * Forwards downstream calls to upstream MCP servers over pooled, reused sessions: shared by every
  * caller, or one per downstream session for upstreams that keep state per session (the endpoint's
@@ -75,6 +93,13 @@ export interface UpstreamPool {
    * heard on open sessions; returns the function that stops it.
    */
   onNotification(listener: (event: UpstreamNotificationEvent) => void): () => void;
+  /**
+   * Sends an MCP `ping` (`server/discover` on a 2026-07-28 connection, which has no ping) on a shared session of the endpoint's gateway (opened when needed, then
+   * reused by calls; never a downstream session's own), bounded by `options.timeoutMs`. A running
+   * stdio process is pinged without counting as use: its idle timeout runs on. Rejects with
+   * `UpstreamError` (`timeout` when the deadline passed), or the signal's reason when it aborted.
+   */
+  ping(endpoint: UpstreamEndpoint, options: UpstreamPingOptions): Promise<UpstreamPingResult>;
   /** Closes the sessions of a gateway, shared and per client (it changed or was deleted); its calls in flight fail. */
   invalidate(gatewayId: string): Promise<void>;
   /** Number of open upstream sessions, shared and per client (for tests and metrics). */

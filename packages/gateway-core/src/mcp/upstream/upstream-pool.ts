@@ -20,6 +20,8 @@ export type {
   UpstreamCompleteResult,
   UpstreamGetPromptResult,
   UpstreamNotificationEvent,
+  UpstreamPingOptions,
+  UpstreamPingResult,
   UpstreamPool,
   UpstreamPoolOptions,
   UpstreamReadResourceResult,

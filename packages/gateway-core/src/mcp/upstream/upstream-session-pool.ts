@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { StdioSupervisor } from "@contextforge/mcp-transport";
-import { CallDeadline, pausedWhileClientAnswers } from "./call-deadline.js";
+import { CallDeadline, NO_SDK_TIMEOUT_MS, pausedWhileClientAnswers } from "./call-deadline.js";
 import { checkUpstreamTarget } from "./check-upstream-target.js";
 import { type ForwardedMethod, sendUpstreamRequest } from "./send-upstream-request.js";
 import type { DownstreamSessionKey, UpstreamCallContext } from "./upstream-call-context.js";
@@ -8,15 +8,19 @@ import { judgeCallFailure } from "./upstream-call-failure.js";
 import { UpstreamClientSessions } from "./upstream-client-sessions.js";
 import { openUpstreamConnection, type UpstreamConnection } from "./upstream-connection.js";
 import type { UpstreamEndpoint } from "./upstream-endpoint.js";
+import { UpstreamError } from "./upstream-error.js";
 import type {
   UpstreamCallToolResult,
   UpstreamCompleteResult,
   UpstreamGetPromptResult,
   UpstreamNotificationEvent,
+  UpstreamPingOptions,
+  UpstreamPingResult,
   UpstreamPool,
   UpstreamPoolOptions,
   UpstreamReadResourceResult,
 } from "./upstream-pool-types.js";
+import { UpstreamRpcError } from "./upstream-rpc-error.js";
 import { UpstreamSession } from "./upstream-session.js";
 import { learnsStatefulness, wantsClientSession } from "./upstream-session-mode.js";
 import { openStdioUpstreamConnection, type UpstreamStdioOptions } from "./upstream-stdio-connection.js";
@@ -121,6 +125,59 @@ export class UpstreamSessionPool implements UpstreamPool {
     };
   }
 
+  async ping(endpoint: UpstreamEndpoint, options: UpstreamPingOptions): Promise<UpstreamPingResult> {
+    options.signal?.throwIfAborted();
+    const stdio = endpoint.transport === "STDIO";
+    const safeUrl = stdio
+      ? endpoint.url
+      : checkUpstreamTarget(endpoint.url, endpoint.headers, endpoint.transport).safeUrl;
+    // A running stdio process is pinged without a hold, so the check never keeps it alive.
+    const running = stdio ? this.#runningSession(endpoint) : undefined;
+    if (stdio && running === undefined && options.startStdio !== true) return "not-running";
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const secrets = Object.values((endpoint.transport === "STDIO" ? endpoint.env : endpoint.headers) ?? {});
+    for (let attempt = 1; ; attempt++) {
+      const session = attempt === 1 && running !== undefined ? running : this.#acquire(endpoint);
+      const held = session !== running;
+      let phase: "connect" | "request" = "connect";
+      if (held) session.hold();
+      try {
+        const client = await whileNotAborted(session.connected(), signal);
+        phase = "request";
+        // 2026-07-28 has no `ping`: its stateless equivalent is `server/discover`.
+        const request = { signal, timeout: NO_SDK_TIMEOUT_MS };
+        await (client.getProtocolEra() === "modern" ? client.discover(request) : client.ping(request));
+        return "answered";
+      } catch (error) {
+        options.signal?.throwIfAborted();
+        if (deadline.aborted) {
+          throw new UpstreamError(
+            "timeout",
+            safeUrl,
+            `upstream ${safeUrl} did not answer ping within ${options.timeoutMs} ms`,
+            { cause: error },
+          );
+        }
+        // The process stopped (idle timeout, exit) while pinged: nothing runs, nothing failed.
+        if (!held && session.closed) return "not-running";
+        const verdict = judgeCallFailure(error, {
+          phase,
+          method: "ping",
+          url: safeUrl,
+          timeoutMs: options.timeoutMs,
+          hadSessionId: session.hasSessionId,
+          secrets,
+        });
+        if (verdict.error instanceof UpstreamRpcError) return "answered";
+        if (verdict.discardSession) void session.close();
+        if (!(verdict.retryable && attempt === 1 && held)) throw verdict.error;
+      } finally {
+        if (held) session.release();
+      }
+    }
+  }
+
   async invalidate(gatewayId: string): Promise<void> {
     this.#stateful.delete(gatewayId);
     const list = [...(this.#sessions.get(gatewayId) ?? []), ...this.#clientSessions.ofGateway(gatewayId)];
@@ -183,6 +240,13 @@ export class UpstreamSessionPool implements UpstreamPool {
         session.release();
       }
     }
+  }
+
+  /** A usable shared session of the endpoint's gateway and revision, if one is open. */
+  #runningSession(endpoint: UpstreamEndpoint): UpstreamSession | undefined {
+    return this.#sessions
+      .get(endpoint.gatewayId)
+      ?.find((session) => session.usable && session.revision === endpoint.revision);
   }
 
   /** The downstream session whose own upstream session the call uses; undefined: a shared one. */

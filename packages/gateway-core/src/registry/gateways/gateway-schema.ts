@@ -275,12 +275,23 @@ export interface GatewayRead {
   readonly authValue: string | null;
   readonly tags: string[];
   readonly enabled: boolean;
+  /** False once UNHEALTHY_THRESHOLD health checks in a row failed; true again when one answers. */
   readonly reachable: boolean;
+  /** `disabled`, `unreachable`, `degraded` (reachable, but the last checks failed) or `healthy`. */
+  readonly status: GatewayHealthStatus;
+  /** When the upstream last answered (a health check, a discovery). */
   readonly lastSeen: string | null;
+  /** Why the last health check or discovery failed (cleared when one succeeds); never credentials. */
   readonly lastError: string | null;
+  /** Failed health checks (or discoveries) in a row. */
+  readonly consecutiveFailures: number;
   readonly refreshIntervalSeconds: number | null;
+  /** When its items were last discovered (registration, reconnecting update, refresh). */
+  readonly lastRefreshAt: string | null;
   readonly sessionMode: GatewaySessionMode;
   readonly timeoutSeconds: number | null;
+  /** A peer ContextForge gateway's federation id, reported at discovery (or by mDNS); null otherwise. */
+  readonly federationId: string | null;
   readonly teamId: string | null;
   readonly ownerEmail: string | null;
   readonly visibility: string;
@@ -289,6 +300,17 @@ export interface GatewayRead {
   readonly createdBy: string | null;
   readonly modifiedBy: string | null;
   readonly version: number;
+}
+
+/** A gateway's health as the API shows it. */
+export type GatewayHealthStatus = "disabled" | "unreachable" | "degraded" | "healthy";
+
+function healthStatusOf(
+  row: Pick<GatewaysTable, "enabled" | "reachable" | "consecutive_failures">,
+): GatewayHealthStatus {
+  if (!toBoolean(row.enabled)) return "disabled";
+  if (!toBoolean(row.reachable)) return "unreachable";
+  return row.consecutive_failures > 0 ? "degraded" : "healthy";
 }
 
 /**
@@ -316,11 +338,15 @@ export function toGatewayRead(row: GatewaysTable, masked: string, envNames?: rea
     tags: fromJson<string[]>(row.tags, []),
     enabled: toBoolean(row.enabled),
     reachable: toBoolean(row.reachable),
+    status: healthStatusOf(row),
     lastSeen: row.last_seen,
     lastError: row.last_error,
+    consecutiveFailures: row.consecutive_failures,
     refreshIntervalSeconds: row.refresh_interval_seconds,
+    lastRefreshAt: row.last_refresh_at ?? null,
     sessionMode: sessionModeOf(row.session_mode),
     timeoutSeconds: row.timeout_seconds ?? null,
+    federationId: row.federation_id ?? null,
     teamId: row.team_id,
     ownerEmail: row.owner_email,
     visibility: row.visibility,

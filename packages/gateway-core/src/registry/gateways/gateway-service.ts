@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, GatewaysTable } from "../../db/database-schema.js";
 import { GatewayError, validationError } from "../../errors/gateway-error.js";
+import { gatewayIdOf } from "../../federation/federation-marker.js";
 import type { DiscoveredUpstream, UpstreamTarget } from "../../mcp/upstream/upstream-discovery.js";
 import { UpstreamError } from "../../mcp/upstream/upstream-error.js";
 import type { SecretBox } from "../../security/secret-box.js";
@@ -30,8 +31,11 @@ export type GatewayVersion = EntityVersion<GatewayRead>;
 export interface GatewayService {
   list(query: ListQuery): Promise<{ items: GatewayRead[]; nextCursor: string | null }>;
   get(id: string): Promise<GatewayRead>;
-  /** Connects to the upstream, discovers its tools, resources and prompts, and stores them. */
-  create(input: GatewayCreate, actor?: string): Promise<GatewayRead>;
+  /**
+   * Connects to the upstream, discovers its tools, resources and prompts, and stores them; with
+   * `pendingApproval`, registers it disabled without contacting it (see {@link GatewayCreateOptions}).
+   */
+  create(input: GatewayCreate, actor?: string, options?: GatewayCreateOptions): Promise<GatewayRead>;
   update(id: string, input: GatewayUpdate, actor?: string): Promise<GatewayRead>;
   setEnabled(id: string, enabled: boolean, actor?: string): Promise<GatewayRead>;
   delete(id: string): Promise<void>;
@@ -43,6 +47,17 @@ export interface GatewayService {
     options: { resources: boolean; prompts: boolean },
     actor?: string,
   ): Promise<GatewayRefreshResult>;
+}
+
+/** How {@link GatewayService.create} registers a gateway. */
+export interface GatewayCreateOptions {
+  /**
+   * Register it disabled, with no items and without contacting it (a peer found by mDNS awaiting an
+   * administrator): approving it means activating it and refreshing it (or updating its
+   * credentials, which discovers it). `federationId` is the peer's, as it advertised it;
+   * `lastError` why it was not registered enabled, if it was tried.
+   */
+  readonly pendingApproval?: { readonly federationId?: string; readonly lastError?: string };
 }
 
 /** Collaborators of the gateway service. */
@@ -165,6 +180,8 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     last_seen: now,
     last_error: null,
     consecutive_failures: 0,
+    last_refresh_at: now,
+    federation_id: gatewayIdOf(found.resultMeta) ?? null,
   });
 
   const sync = (
@@ -197,20 +214,23 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       return read(await store.get(db, id));
     },
 
-    async create(input, actor) {
+    async create(input, actor, options = {}) {
+      const pending = options.pendingApproval;
       const id = newId();
       const stdio = input.transport === "STDIO";
       const url = stdio ? stdioUrl(await checkSlug(db, id, input.name)) : (input.url ?? "");
       const auth = sealAuth(input);
       const stdioRow = { command: null, args: null, env: null, cwd: null, ...stdioColumns(input, undefined) };
       // Discover before writing anything: an unreachable upstream leaves no trace.
-      const found = await discoverRow({
-        id,
-        url,
-        transport: input.transport,
-        auth_value: auth.auth_value,
-        ...stdioRow,
-      });
+      const found = pending
+        ? undefined
+        : await discoverRow({
+            id,
+            url,
+            transport: input.transport,
+            auth_value: auth.auth_value,
+            ...stdioRow,
+          });
       const now = nowIso();
       const row = await db.transaction().execute(async (tx) => {
         const slug = await checkSlug(tx, id, input.name);
@@ -235,10 +255,19 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
           last_seen: null,
           last_error: null,
           consecutive_failures: 0,
-          ...discoveredColumns(found, now),
+          last_refresh_at: now,
+          federation_id: null,
+          ...(found
+            ? discoveredColumns(found, now)
+            : {
+                enabled: false,
+                reachable: false,
+                federation_id: pending?.federationId ?? null,
+                last_error: pending?.lastError ?? null,
+              }),
         });
         const stored = await store.get(tx, id);
-        await sync(tx, stored, found, actor);
+        if (found) await sync(tx, stored, found, actor);
         return store.snapshot(tx, id, "create", actor);
       });
       return read(row);
