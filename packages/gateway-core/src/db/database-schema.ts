@@ -55,6 +55,8 @@ export interface GatewaysTable extends CommonColumns {
   federation_id: string | null;
   /** When its items were last discovered (registration, reconnecting update, refresh); null: never since 0007. */
   last_refresh_at: string | null;
+  /** Tools and prompts keep the upstream's own names (no slug prefix), also on `/mcp`. */
+  expose_original_names: DbBoolean;
 }
 
 export interface ToolsTable extends CommonColumns {

@@ -103,7 +103,9 @@ await describeEachDialect("migrations", (dialect: DialectName) => {
     // Written without the columns of migration 0004, as code before it did: the defaults fill them.
     await database.db
       .insertInto("gateways")
-      .values(row as typeof row & { session_mode: string; timeout_seconds: null })
+      .values(
+        row as typeof row & { session_mode: string; timeout_seconds: null; expose_original_names: boolean },
+      )
       .execute();
     const stored = await database.db
       .selectFrom("gateways")
@@ -116,6 +118,7 @@ await describeEachDialect("migrations", (dialect: DialectName) => {
     expect(JSON.parse(stored.capabilities)).toEqual({ tools: { listChanged: true } });
     expect(stored.session_mode).toBe("auto");
     expect(stored.timeout_seconds).toBeNull();
+    expect(Boolean(stored.expose_original_names)).toBe(false);
 
     const orphan = database.db
       .insertInto("server_tools")

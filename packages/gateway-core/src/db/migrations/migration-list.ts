@@ -8,6 +8,7 @@ import { authMigration } from "./2026-11-28-0005-auth.js";
 import { cacheBusMigration } from "./2026-11-28-0006-cache-bus.js";
 import { leaderLeaseMigration } from "./2026-11-28-0007-leader-lease.js";
 import { federationMigration } from "./2026-11-28-0008-federation.js";
+import { gatewayOriginalNamesMigration } from "./2026-11-28-0009-gateway-original-names.js";
 import { columnTypes } from "./column-types.js";
 
 /**
@@ -25,5 +26,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "2026-11-28-0006-cache-bus": cacheBusMigration(types, dialect),
     "2026-11-28-0007-leader-lease": leaderLeaseMigration(dialect),
     "2026-11-28-0008-federation": federationMigration(dialect),
+    "2026-11-28-0009-gateway-original-names": gatewayOriginalNamesMigration,
   };
 }

@@ -39,6 +39,8 @@ export interface GatewayCreate extends AuthInput {
   readonly session_mode?: GatewaySessionMode | undefined;
   /** Seconds a call to this upstream may take; null: `TOOL_TIMEOUT`. */
   readonly timeout_seconds?: number | null | undefined;
+  /** Tools and prompts keep the upstream's own names (no slug prefix), on `/mcp` too. */
+  readonly expose_original_names?: boolean | undefined;
   readonly team_id?: string | null | undefined;
   readonly owner_email?: string | null | undefined;
   readonly visibility?: Visibility | undefined;
@@ -153,6 +155,13 @@ const fields = {
     .describe(
       "Upstream sessions per downstream session: `pooled` (shared), `per_client` (one per 2025-era " +
         "downstream session, closed with it), `auto` (per_client when the upstream keeps session state).",
+    )
+    .optional(),
+  expose_original_names: z
+    .boolean()
+    .describe(
+      "Expose this upstream's tools and prompts under their own names (no `<slug>-` prefix), on /mcp " +
+        "too; a name another gateway already exposes is refused with 409.",
     )
     .optional(),
   timeout_seconds: z
@@ -290,6 +299,8 @@ export interface GatewayRead {
   readonly lastRefreshAt: string | null;
   readonly sessionMode: GatewaySessionMode;
   readonly timeoutSeconds: number | null;
+  /** Tools and prompts keep the upstream's own names (no slug prefix). */
+  readonly exposeOriginalNames: boolean;
   /** A peer ContextForge gateway's federation id, reported at discovery (or by mDNS); null otherwise. */
   readonly federationId: string | null;
   readonly teamId: string | null;
@@ -346,6 +357,7 @@ export function toGatewayRead(row: GatewaysTable, masked: string, envNames?: rea
     lastRefreshAt: row.last_refresh_at ?? null,
     sessionMode: sessionModeOf(row.session_mode),
     timeoutSeconds: row.timeout_seconds ?? null,
+    exposeOriginalNames: toBoolean(row.expose_original_names),
     federationId: row.federation_id ?? null,
     teamId: row.team_id,
     ownerEmail: row.owner_email,

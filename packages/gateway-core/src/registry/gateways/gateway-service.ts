@@ -247,6 +247,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
           refresh_interval_seconds: input.refresh_interval_seconds ?? null,
           session_mode: input.session_mode ?? "auto",
           timeout_seconds: input.timeout_seconds ?? null,
+          expose_original_names: input.expose_original_names ?? false,
           ...newEntityColumns(input, actor, now),
           capabilities: "{}",
           protocol_version: null,
@@ -303,6 +304,8 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       // Neither needs a new discovery; the new version retires the upstream sessions.
       if (input.session_mode !== undefined) patch.session_mode = input.session_mode;
       if (input.timeout_seconds !== undefined) patch.timeout_seconds = input.timeout_seconds;
+      if (input.expose_original_names !== undefined)
+        patch.expose_original_names = input.expose_original_names;
       Object.assign(patch, ownershipPatch(input));
       const next = { ...current, ...patch };
       const reconnect =
@@ -319,7 +322,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
         if (found) Object.assign(patch, discoveredColumns(found, nowIso()));
         const updated = await store.applyUpdate(tx, fresh, patch, "update", actor);
         if (found) await sync(tx, updated, found, actor);
-        else if (patch.slug !== undefined)
+        else if (patch.slug !== undefined || patch.expose_original_names !== undefined)
           await renameGatewayItems(tx, syncTarget(updated), separator, actor);
         return updated;
       });
@@ -457,5 +460,6 @@ function syncTarget(row: GatewaysTable): SyncTarget {
     visibility: row.visibility,
     teamId: row.team_id,
     ownerEmail: row.owner_email,
+    exposeOriginalNames: row.expose_original_names === true || row.expose_original_names === 1,
   };
 }

@@ -1,4 +1,5 @@
 import type { CommonColumns, PromptsTable, ResourcesTable, ToolsTable } from "../../db/database-schema.js";
+import { GatewayError } from "../../errors/gateway-error.js";
 import type {
   DiscoveredUpstream,
   UpstreamPrompt,
@@ -36,6 +37,8 @@ export interface SyncTarget {
   readonly visibility: string;
   readonly teamId: string | null;
   readonly ownerEmail: string | null;
+  /** Items keep the upstream's own names (no slug prefix). */
+  readonly exposeOriginalNames: boolean;
 }
 
 interface SyncContext {
@@ -54,6 +57,17 @@ async function exposedName(
   id: string,
   name: string,
 ): Promise<string> {
+  if (ctx.gateway.exposeOriginalNames) {
+    // The upstream's own name, as it is: a clash cannot be renamed away without defeating the point.
+    if (await valueTaken(ctx.tx, table, "name", name, id)) {
+      throw new GatewayError(
+        "conflict",
+        `${table === "tools" ? "tool" : "prompt"} name ${JSON.stringify(name)} is already exposed by another gateway; ` +
+          "give it a custom name or register this gateway without expose_original_names",
+      );
+    }
+    return name;
+  }
   const plain = exposedToolName({ gatewaySlug: ctx.gateway.slug, name, separator: ctx.separator });
   if (!(await valueTaken(ctx.tx, table, "name", plain, id))) return plain;
   return exposedToolName({
