@@ -1,4 +1,4 @@
-export type { BackoffOptions } from "./backoff.js";
+export { type BackoffOptions, backoffDelay, type ResolvedBackoff, resolveBackoff } from "./backoff.js";
 export { buildChildEnvironment, DEFAULT_INHERITED_ENV } from "./child-environment.js";
 export {
   type DecodedLine,

@@ -1,3 +1,4 @@
+export type { HeaderToEnv } from "./http/header-env.js";
 export { LOG_LEVELS, type LogLevel, stderrLogger, type TranslateLogger } from "./logger.js";
 export { splitCommandLine } from "./options/split-command-line.js";
 export type { TranslateOptions } from "./options/translate-options.js";

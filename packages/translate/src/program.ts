@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import type { ConnectOptions } from "./connect/connect-options.js";
+import type { RemoteTransport } from "./connect/remote-link.js";
 import { LOG_LEVELS, type LogLevel, stderrLogger } from "./logger.js";
 import type { TranslateOptions } from "./options/translate-options.js";
 import { serve } from "./serve.js";
+import { VERSION } from "./version.js";
 
-/** The package version, read from its package.json. */
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+export { VERSION } from "./version.js";
 
 interface CliOptions {
   stdio?: string;
@@ -21,6 +20,8 @@ interface CliOptions {
   streamableHttpPath: string;
   wsPath: string;
   shared?: true;
+  stateless?: true;
+  headerToEnv?: Record<string, string>;
   jsonResponse?: true;
   keepAlive: number;
   cors?: string[];
@@ -30,25 +31,37 @@ interface CliOptions {
   connectSse?: string;
   connectStreamableHttp?: string;
   connectWs?: string;
+  header?: Record<string, string>;
+  oauth2Bearer?: string;
+  maxRetries: number;
 }
+
+const CONNECT_FLAGS: readonly [keyof CliOptions, string, RemoteTransport][] = [
+  ["connectSse", "--connect-sse", "sse"],
+  ["connectStreamableHttp", "--connect-streamable-http", "streamable-http"],
+  ["connectWs", "--connect-ws", "websocket"],
+];
 
 const EXAMPLES = `
 Examples:
   mcptranslate --stdio "npx -y @modelcontextprotocol/server-everything"
   mcptranslate --stdio "uvx mcp-server-git" --expose-streamable-http --expose-ws --port 9000
   mcptranslate --stdio "node server.js" --expose-streamable-http --shared --max-sessions 200
+  mcptranslate --stdio "node server.js" --stateless --header-to-env X-Api-Key=API_KEY
+  mcptranslate --connect-streamable-http https://mcp.example.com/mcp --oauth2Bearer "$TOKEN"
 
-Every session gets its own child process unless --shared is given. GET /healthz answers 200.`;
+Every session gets its own child process unless --shared or --stateless is given. GET /healthz
+answers 200. With --connect-*, stdin and stdout carry JSON-RPC and logs go to stderr.`;
 
 /**
- * The `mcptranslate` command. Option errors and invalid combinations exit 2; no `--stdio` prints
+ * The `mcptranslate` command. Option errors and invalid combinations exit 2; nothing to do prints
  * the usage and exits 1.
  */
 export function createProgram(): Command {
   return (
     new Command("mcptranslate")
       .description(
-        "Bridges MCP transports: exposes a local stdio MCP server over SSE, streamable HTTP or WebSocket.",
+        "Bridges MCP transports: exposes a local stdio MCP server over SSE, streamable HTTP or WebSocket, or connects a remote one to stdio.",
       )
       .version(VERSION, "-V, --version", "print the version and exit")
       .option("--stdio <command>", 'the stdio MCP server to run, e.g. "npx -y some-mcp-server"')
@@ -65,6 +78,15 @@ export function createProgram(): Command {
         "--shared",
         "one child for every session, multiplexed by JSON-RPC id (default: a child per session)",
       )
+      .option(
+        "--stateless",
+        "streamable HTTP without sessions (2026-07-28 and 2025 stateless), served by a shared child",
+      )
+      .option(
+        "--header-to-env <HEADER=ENV>",
+        "a request header that becomes the child's environment variable (repeatable)",
+        pair("--header-to-env", "="),
+      )
       .option("--jsonResponse", "streamable HTTP: answer with JSON instead of SSE streams")
       .option(
         "--keepAlive <seconds>",
@@ -75,46 +97,63 @@ export function createProgram(): Command {
       .option("--cors <origins...>", "origins allowed cross-origin (* for any)")
       .option(
         "--max-sessions <n>",
-        "sessions open at once; the next gets 503",
+        "sessions (stateless: requests) open at once; the next gets 503",
         integer("--max-sessions", 1),
         64,
       )
       .option(
         "--session-idle-timeout <seconds>",
-        "end a streamable HTTP session idle this long (0: never)",
+        "end a streamable HTTP session, or stop a shared child, idle this long (0: never)",
         seconds("--session-idle-timeout"),
         1800,
+      )
+      .option("--connect-sse <url>", "bridge a remote SSE (2024-11-05) server to stdio")
+      .option("--connect-streamable-http <url>", "bridge a remote streamable HTTP server to stdio")
+      .option("--connect-ws <url>", "bridge a remote WebSocket MCP server to stdio")
+      .option(
+        "--header <K:V>",
+        "--connect-*: a header sent to the remote (repeatable)",
+        pair("--header", ":"),
+      )
+      .option("--oauth2Bearer <token>", "--connect-*: sent as Authorization: Bearer <token>")
+      .option(
+        "--max-retries <n>",
+        "--connect-*: failed attempts to reach the remote in a row before exiting 1 (0: never give up)",
+        integer("--max-retries", 0),
+        0,
       )
       .addOption(
         new Option("--logLevel <level>", "what to log on stderr").choices(LOG_LEVELS).default("info"),
       )
-      .addOption(new Option("--connect-sse <url>").hideHelp())
-      .addOption(new Option("--connect-streamable-http <url>").hideHelp())
-      .addOption(new Option("--connect-ws <url>").hideHelp())
       .addHelpText("after", EXAMPLES)
       .showHelpAfterError()
       // Usage errors exit 2 (as `--jsonResponse` without streamable HTTP does); help and version 0.
       .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
       .action(async function (this: Command) {
         const options = this.opts<CliOptions>();
-        const connect = ["connectSse", "connectStreamableHttp", "connectWs"].find(
-          (key) => options[key as keyof CliOptions] !== undefined,
-        );
-        if (connect !== undefined) {
-          const flag = `--${connect.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-          this.error(`${flag} is not in this release yet; this release exposes --stdio servers only`, {
-            exitCode: 2,
-            code: "mcptranslate.unsupported",
-          });
+        const usage = (message: string): never =>
+          this.error(`error: ${message}`, { exitCode: 2, code: "mcptranslate.invalidOptions" });
+        const connects = CONNECT_FLAGS.filter(([key]) => options[key] !== undefined);
+        if (connects.length > 1 || (connects.length === 1 && options.stdio !== undefined)) {
+          usage("give one of --stdio, --connect-sse, --connect-streamable-http, --connect-ws");
+        }
+        const [connect] = connects;
+        if (connect) {
+          const [key, , transport] = connect;
+          // Loaded on demand: the SDK client it relies on is not needed to expose a server.
+          const { serveConnect } = await import("./serve-connect.js");
+          await serveConnect(toConnectOptions(options, options[key] as string, transport), usage);
+          return;
+        }
+        if (options.header !== undefined || options.oauth2Bearer !== undefined) {
+          usage("--header and --oauth2Bearer apply to --connect-* only");
         }
         if (options.stdio === undefined) {
           this.outputHelp({ error: true });
           process.exitCode = 1;
           return;
         }
-        await serve(toTranslateOptions(options, options.stdio), (message) =>
-          this.error(`error: ${message}`, { exitCode: 2, code: "mcptranslate.invalidOptions" }),
-        );
+        await serve(toTranslateOptions(options, options.stdio), usage);
       })
   );
 }
@@ -132,6 +171,8 @@ function toTranslateOptions(options: CliOptions, stdio: string): TranslateOption
     streamableHttpPath: options.streamableHttpPath,
     wsPath: options.wsPath,
     shared: options.shared === true,
+    stateless: options.stateless === true,
+    headerToEnv: options.headerToEnv ?? {},
     jsonResponse: options.jsonResponse === true,
     keepAliveMs: options.keepAlive * 1000,
     corsOrigins: options.cors ?? [],
@@ -140,6 +181,18 @@ function toTranslateOptions(options: CliOptions, stdio: string): TranslateOption
     logger: stderrLogger(options.logLevel),
     // The child's own diagnostics belong on our stderr, as when it runs in a terminal.
     onChildStderr: (text) => process.stderr.write(text),
+  };
+}
+
+function toConnectOptions(options: CliOptions, url: string, transport: RemoteTransport): ConnectOptions {
+  return {
+    url,
+    transport,
+    headers: options.header ?? {},
+    ...(options.oauth2Bearer === undefined ? {} : { oauth2Bearer: options.oauth2Bearer }),
+    keepAliveMs: options.keepAlive * 1000,
+    maxRetries: options.maxRetries,
+    logger: stderrLogger(options.logLevel),
   };
 }
 
@@ -160,5 +213,15 @@ function seconds(name: string) {
       throw new InvalidArgumentError(`${name} expects a number of seconds >= 0`);
     }
     return parsed;
+  };
+}
+
+/** A repeatable `NAME<separator>VALUE` option, collected into a record. */
+function pair(name: string, separator: string) {
+  return (value: string, previous: Record<string, string> | undefined): Record<string, string> => {
+    const at = value.indexOf(separator);
+    const key = at < 0 ? "" : value.slice(0, at).trim();
+    if (key === "") throw new InvalidArgumentError(`${name} expects NAME${separator}VALUE (got "${value}")`);
+    return { ...previous, [key]: value.slice(at + 1).trim() };
   };
 }

@@ -2,9 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type StdioServerSpec, StdioSupervisor } from "@contextforge/mcp-transport";
+import { HeaderEnv } from "./http/header-env.js";
 import { sendJsonRpcError } from "./http/http-responses.js";
 import { OriginPolicy } from "./http/origin-policy.js";
 import { SseEndpoint } from "./http/sse-endpoint.js";
+import { StatelessHttpEndpoint } from "./http/stateless-http-endpoint.js";
 import { StreamableHttpEndpoint } from "./http/streamable-http-endpoint.js";
 import { rejectUpgrade, WebSocketEndpoint } from "./http/websocket-endpoint.js";
 import {
@@ -32,7 +34,7 @@ export interface TranslateHandle {
   /** The bound port (useful with `port: 0`). */
   readonly port: number;
   readonly urls: TranslateUrls;
-  /** Downstream sessions open now. */
+  /** Downstream sessions open now (with `stateless`: requests being served). */
   readonly sessionCount: number;
   /** Pids of the stdio children alive now. */
   childPids(): number[];
@@ -46,7 +48,8 @@ export interface TranslateHandle {
 const SERVER_ID = "stdio";
 
 /**
- * Exposes a stdio MCP server over SSE, streamable HTTP and/or WebSocket on one port. Throws a
+ * Exposes a stdio MCP server over SSE, streamable HTTP (sessions, or `stateless`) and/or WebSocket
+ * on one port. Throws a
  * `TranslateError` (`invalid_options`) for options that cannot work together; rejects when the
  * port cannot be bound.
  */
@@ -58,38 +61,66 @@ export async function startTranslate(options: TranslateOptions): Promise<Transla
     command: resolved.command,
     args: resolved.args,
     env: resolved.env,
-    maxProcesses: resolved.shared ? 1 : resolved.maxSessions,
+    // Shared children: one per distinct --header-to-env values (and era), at most one per session.
+    maxProcesses: resolved.maxSessions,
   };
+  const mapped = new Set(resolved.headerToEnv.map((mapping) => mapping.env));
   const supervisor = new StdioSupervisor({
-    maxProcesses: spec.maxProcesses ?? 1,
-    // A released child is stopped at once: it served one session (or the bridge is closing).
+    maxProcesses: resolved.maxSessions,
+    // A released child is stopped at once: it served its sessions (or the bridge is closing).
     idleTimeoutMs: 0,
     killGraceMs: resolved.killGraceMs,
-    // A local bridge passes its whole environment on, as a shell would.
-    inheritEnv: Object.keys(process.env),
+    // A local bridge passes its whole environment on, as a shell would, except the variables
+    // that --header-to-env sets: a request without the header must not get this process's value.
+    inheritEnv: Object.keys(process.env).filter((name) => !mapped.has(name)),
     ...(resolved.onChildStderr ? { onStderr: resolved.onChildStderr } : {}),
   });
   const connector: ChildConnector = resolved.shared
-    ? new SharedConnector(supervisor, spec)
+    ? new SharedConnector({
+        supervisor,
+        spec,
+        stateless: resolved.stateless,
+        idleTimeoutMs: resolved.sessionIdleTimeoutMs,
+        log,
+      })
     : new DedicatedConnector(supervisor, spec);
+  const headerEnv = new HeaderEnv(resolved.headerToEnv);
   const sessions = new SessionRegistry({
     connector,
     maxSessions: resolved.maxSessions,
     idleTimeoutMs: resolved.sessionIdleTimeoutMs,
     log,
   });
-  const common = { sessions, keepAliveMs: resolved.keepAliveMs, log };
+  const common = {
+    sessions,
+    keepAliveMs: resolved.keepAliveMs,
+    contextOf: (req: IncomingMessage) => headerEnv.contextOf(req),
+    log,
+  };
   const sse = resolved.exposeSse
     ? new SseEndpoint({ ...common, messagePath: resolved.messagePath })
     : undefined;
-  const streamable = resolved.exposeStreamableHttp
-    ? new StreamableHttpEndpoint({ ...common, jsonResponse: resolved.jsonResponse })
+  const stateless = resolved.stateless
+    ? new StatelessHttpEndpoint({
+        connector,
+        jsonResponse: resolved.jsonResponse,
+        keepAliveMs: resolved.keepAliveMs,
+        maxRequests: resolved.maxSessions,
+        contextOf: (req, era) => headerEnv.contextOf(req, era),
+        log,
+      })
     : undefined;
+  const streamable =
+    resolved.exposeStreamableHttp && !stateless
+      ? new StreamableHttpEndpoint({ ...common, jsonResponse: resolved.jsonResponse })
+      : undefined;
   const websocket = resolved.exposeWs ? new WebSocketEndpoint(common) : undefined;
   const policy = new OriginPolicy({
     corsOrigins: resolved.corsOrigins,
     loopbackOnly: isLoopback(resolved.host),
+    extraHeaders: headerEnv.headers,
   });
+  const openSessions = (): number => sessions.size + (stateless?.size ?? 0);
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!policy.admit(req, res)) return;
@@ -98,7 +129,7 @@ export async function startTranslate(options: TranslateOptions): Promise<Transla
     if (path === HEALTH_PATH) {
       if (!allow(req, res, "GET", "HEAD")) return;
       res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-      res.end(JSON.stringify({ status: "ok", sessions: sessions.size, children: supervisor.processCount }));
+      res.end(JSON.stringify({ status: "ok", sessions: openSessions(), children: supervisor.processCount }));
       return;
     }
     if (sse && path === resolved.ssePath) {
@@ -111,6 +142,10 @@ export async function startTranslate(options: TranslateOptions): Promise<Transla
     }
     if (streamable && path === resolved.streamableHttpPath) {
       await streamable.handle(req, res);
+      return;
+    }
+    if (stateless && path === resolved.streamableHttpPath) {
+      await stateless.handle(req, res);
       return;
     }
     sendJsonRpcError(res, 404, -32000, `Not Found: ${path}`);
@@ -150,7 +185,7 @@ export async function startTranslate(options: TranslateOptions): Promise<Transla
   const urls = buildUrls(resolved, port);
   log(
     "info",
-    `serving "${[resolved.command, ...resolved.args].join(" ")}" on ${describeUrls(urls)}${resolved.shared ? " (shared child)" : ""}`,
+    `serving "${[resolved.command, ...resolved.args].join(" ")}" on ${describeUrls(urls)}${describeMode(resolved)}`,
   );
 
   let closing: Promise<void> | undefined;
@@ -158,7 +193,7 @@ export async function startTranslate(options: TranslateOptions): Promise<Transla
     port,
     urls,
     get sessionCount(): number {
-      return sessions.size;
+      return openSessions();
     },
     childPids: () =>
       supervisor
@@ -169,6 +204,7 @@ export async function startTranslate(options: TranslateOptions): Promise<Transla
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         sessions.close("mcptranslate is shutting down");
+        stateless?.close();
         websocket?.close();
         connector.close();
         await supervisor.close();
@@ -214,6 +250,14 @@ function describeUrls(urls: TranslateUrls): string {
   if (urls.streamableHttp) parts.push(`streamable HTTP ${urls.streamableHttp}`);
   if (urls.websocket) parts.push(`WebSocket ${urls.websocket}`);
   return parts.join(", ");
+}
+
+function describeMode(options: ResolvedTranslateOptions): string {
+  const names = options.headerToEnv.map((mapping) => mapping.env).join(", ");
+  const keyed = names === "" ? "" : ` keyed by ${names}`;
+  if (options.stateless) return ` (stateless, shared children${keyed})`;
+  if (options.shared) return names === "" ? " (shared child)" : ` (shared children${keyed})`;
+  return names === "" ? "" : ` (each child gets ${names} from its session's request headers)`;
 }
 
 function isLoopback(host: string): boolean {

@@ -2,7 +2,11 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
+import type { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { type ManagedProcess, startProcess } from "@contextforge/testing";
+import { Client, type ClientOptions } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 const require = createRequire(import.meta.url);
 
@@ -65,4 +69,69 @@ export function firstText(result: unknown): string {
   if (first?.type !== "text" || first.text === undefined)
     throw new Error(`no text in ${JSON.stringify(result)}`);
   return first.text;
+}
+
+/** The built `mcptranslate` bin, run as a user runs it. */
+export const CLI: string = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+/** A tiny stdio MCP server whose tool `env` reports an environment variable and its pid. */
+export const ENV_SERVER: string = fileURLToPath(new URL("./fixtures/env-server.mjs", import.meta.url));
+
+/** argv of {@link ENV_SERVER}, carrying `marker`. */
+export function envServerArgv(marker: string): string[] {
+  return [process.execPath, `--disable-warning=${marker}`, ENV_SERVER];
+}
+
+/** What the `env` tool of {@link ENV_SERVER} answered. */
+export function envReport(result: unknown): { value: string | null; pid: number } {
+  return JSON.parse(firstText(result)) as { value: string | null; pid: number };
+}
+
+/** An SDK v2 client on `mcptranslate <args>` over stdio (as a stdio-only client runs it). */
+export interface BridgedClient {
+  readonly client: Client;
+  readonly transport: StdioClientTransport;
+  /** What the bridge wrote to stderr so far. */
+  stderr(): string;
+}
+
+/**
+ * Spawns `mcptranslate <args>` (carrying `marker`) through the SDK's `StdioClientTransport` and
+ * connects a client; `setUp` runs before connecting (to install request handlers).
+ */
+export async function bridgedClient(
+  marker: string,
+  args: readonly string[],
+  options: { client?: ClientOptions; setUp?: (client: Client) => void } = {},
+): Promise<BridgedClient> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [`--disable-warning=${marker}`, CLI, ...args],
+    env: { PATH: process.env.PATH ?? "" },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  (transport.stderr as PassThrough | null)?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const client = new Client(
+    { name: "bridged", version: "1.0.0" },
+    options.client ?? { versionNegotiation: { mode: "legacy" } },
+  );
+  options.setUp?.(client);
+  await client.connect(transport);
+  return { client, transport, stderr: () => stderr };
+}
+
+/** `mcptranslate <args>` exposing a stdio server; resolves with the process and its first URL. */
+export async function startExposed(
+  marker: string,
+  args: readonly string[],
+): Promise<{ process: ManagedProcess; url: string }> {
+  const ready = /on (?:SSE|streamable HTTP|WebSocket) ((?:http|ws):\/\/\S+)/;
+  const exposed = await startProcess(process.execPath, [`--disable-warning=${marker}`, CLI, ...args], {
+    readyPattern: ready,
+  });
+  const [, url] = (await exposed.waitForOutput(ready)) as unknown as [string, string];
+  return { process: exposed, url: url.replace(/,$/, "") };
 }

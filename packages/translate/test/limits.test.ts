@@ -1,6 +1,7 @@
 import { request } from "node:http";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket as WsClient } from "ws";
 import { startTranslate, type TranslateHandle } from "../src/index.js";
 import { eventually, everythingArgv, firstText, legacyClient, newMarker, pidsWithMarker } from "./helpers.js";
 
@@ -149,3 +150,74 @@ function postWithHost(url: string, host: string, body: string): Promise<number> 
     req.end(body);
   });
 }
+
+describe("--jsonResponse and --keepAlive", () => {
+  it("answers streamable HTTP requests with one JSON body under --jsonResponse", async () => {
+    handle = await startTranslate({
+      stdio: everythingArgv(marker),
+      port: 0,
+      exposeStreamableHttp: true,
+      jsonResponse: true,
+    });
+    const url = handle.urls.streamableHttp ?? "";
+    const response = await fetch(url, { method: "POST", headers: POST_HEADERS, body: INITIALIZE });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(response.headers.get("mcp-session-id")).toMatch(/^[\x21-\x7e]+$/);
+    expect(await response.json()).toMatchObject({
+      id: 1,
+      result: { serverInfo: { name: "mcp-sample-everything" } },
+    });
+  });
+
+  it("writes SSE keep-alive comments and pings WebSocket clients every --keepAlive", async () => {
+    handle = await startTranslate({
+      stdio: everythingArgv(marker),
+      port: 0,
+      exposeSse: true,
+      exposeWs: true,
+      keepAliveMs: 100,
+    });
+    const controller = new AbortController();
+    const stream = await fetch(handle.urls.sse ?? "", {
+      headers: { Accept: "text/event-stream" },
+      signal: controller.signal,
+    });
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let text = "";
+    while (!text.includes(": keepalive")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toContain("event: endpoint");
+    expect(text).toContain(": keepalive");
+    controller.abort();
+
+    const socket = new WsClient(handle.urls.websocket ?? "", "mcp");
+    const pinged = await new Promise<boolean>((resolve) => {
+      socket.once("ping", () => resolve(true));
+      setTimeout(() => resolve(false), 2_000);
+    });
+    expect(pinged).toBe(true);
+    socket.close();
+    await eventually(() => expect(handle?.sessionCount).toBe(0));
+  });
+
+  it("reports sessions and children on /healthz", async () => {
+    handle = await startTranslate({
+      stdio: everythingArgv(marker),
+      port: 0,
+      exposeStreamableHttp: true,
+      shared: true,
+    });
+    const client = legacyClient("health");
+    await client.connect(new StreamableHTTPClientTransport(new URL(handle.urls.streamableHttp ?? "")));
+    expect(await (await fetch(handle.urls.health)).json()).toEqual({
+      status: "ok",
+      sessions: 1,
+      children: 1,
+    });
+    await client.close();
+  });
+});

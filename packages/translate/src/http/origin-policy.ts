@@ -2,8 +2,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { localhostAllowedHostnames, validateHostHeader } from "@modelcontextprotocol/server";
 import { headerOf, sendJsonRpcError } from "./http-responses.js";
 
-const ALLOWED_HEADERS =
-  "Content-Type, Accept, Authorization, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID";
+const ALLOWED_HEADERS = [
+  "Content-Type",
+  "Accept",
+  "Authorization",
+  "Mcp-Session-Id",
+  "Mcp-Protocol-Version",
+  "Last-Event-ID",
+  // The 2026-07-28 request headers.
+  "Mcp-Method",
+  "Mcp-Name",
+];
 const EXPOSED_HEADERS = "Mcp-Session-Id, Mcp-Protocol-Version";
 const LOOPBACK = new Set(localhostAllowedHostnames());
 
@@ -13,6 +22,8 @@ export interface OriginPolicyOptions {
   readonly corsOrigins: readonly string[];
   /** Bound to a loopback address: then `Host` must name a loopback host (DNS rebinding). */
   readonly loopbackOnly: boolean;
+  /** Request headers a browser may send besides the MCP ones (`--header-to-env`). */
+  readonly extraHeaders?: readonly string[];
 }
 
 /**
@@ -26,11 +37,13 @@ export class OriginPolicy {
   readonly #cors: ReadonlySet<string>;
   readonly #anyOrigin: boolean;
   readonly #loopbackOnly: boolean;
+  readonly #allowedHeaders: string;
 
   constructor(options: OriginPolicyOptions) {
     this.#cors = new Set(options.corsOrigins);
     this.#anyOrigin = this.#cors.has("*");
     this.#loopbackOnly = options.loopbackOnly;
+    this.#allowedHeaders = [...ALLOWED_HEADERS, ...(options.extraHeaders ?? [])].join(", ");
   }
 
   /** Checks the request and sets CORS headers; false when it has already been answered. */
@@ -49,7 +62,7 @@ export class OriginPolicy {
     if (req.method === "OPTIONS") {
       res.writeHead(204, {
         "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
-        "Access-Control-Allow-Headers": ALLOWED_HEADERS,
+        "Access-Control-Allow-Headers": this.#allowedHeaders + paramHeaders(req),
         "Access-Control-Max-Age": "86400",
       });
       res.end();
@@ -68,6 +81,16 @@ export class OriginPolicy {
     if (origin === undefined || this.#anyOrigin || this.#cors.has(origin)) return undefined;
     return isLoopbackOrigin(origin) ? undefined : `Origin ${origin} is not allowed`;
   }
+}
+
+/** The 2026-07-28 `Mcp-Param-*` headers a preflight asks for (their names depend on the tool). */
+function paramHeaders(req: IncomingMessage): string {
+  const requested = headerOf(req, "access-control-request-headers") ?? "";
+  const params = requested
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => /^mcp-param-[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name));
+  return params.length === 0 ? "" : `, ${params.join(", ")}`;
 }
 
 function isLoopbackOrigin(origin: string): boolean {

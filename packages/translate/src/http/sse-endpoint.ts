@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TranslateLogger } from "../logger.js";
+import type { ChildContext } from "../relay/child-channel.js";
 import { isJsonRpcMessage, type JsonRpcMessage } from "../relay/json-rpc.js";
 import type { RelaySession, SessionRegistry } from "../sessions/session-registry.js";
 import { readJsonBody, sendJsonRpcError, sendOpenError } from "./http-responses.js";
@@ -11,6 +12,8 @@ export interface SseEndpointOptions {
   readonly messagePath: string;
   /** Keep-alive comment interval; 0 disables. */
   readonly keepAliveMs: number;
+  /** The child context of the request opening a session (`--header-to-env`). */
+  readonly contextOf: (req: IncomingMessage) => ChildContext;
   readonly log: TranslateLogger;
 }
 
@@ -33,16 +36,20 @@ export class SseEndpoint {
     let keepAlive: NodeJS.Timeout | undefined;
     let session: RelaySession;
     try {
-      session = await this.#options.sessions.open("sse", {
-        deliver: (message) => {
-          res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+      session = await this.#options.sessions.open(
+        "sse",
+        {
+          deliver: (message) => {
+            res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+          },
+          end: () => {
+            clearInterval(keepAlive);
+            this.#sessions.delete(session.id);
+            res.end();
+          },
         },
-        end: () => {
-          clearInterval(keepAlive);
-          this.#sessions.delete(session.id);
-          res.end();
-        },
-      });
+        this.#options.contextOf(req),
+      );
     } catch (error) {
       this.#options.log("warn", `SSE session refused: ${(error as Error).message}`);
       sendOpenError(res, error);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { TranslateLogger } from "../logger.js";
+import type { ChildContext } from "../relay/child-channel.js";
 import { isJsonRpcMessage, isResponse, type JsonRpcId, type JsonRpcMessage } from "../relay/json-rpc.js";
 import type { RelaySession, SessionRegistry } from "../sessions/session-registry.js";
 import { headerOf, readJsonBody, sendJsonRpcError, sendOpenError } from "./http-responses.js";
@@ -13,6 +14,8 @@ export interface StreamableHttpEndpointOptions {
   readonly jsonResponse: boolean;
   /** SSE keep-alive comment interval; 0 disables. */
   readonly keepAliveMs: number;
+  /** The child context of the request opening a session (`--header-to-env`). */
+  readonly contextOf: (req: IncomingMessage) => ChildContext;
   readonly log: TranslateLogger;
 }
 
@@ -67,13 +70,17 @@ export class StreamableHttpEndpoint {
       keepAliveMs: this.#options.keepAliveMs,
     });
     try {
-      session = await this.#options.sessions.open("streamable-http", {
-        deliver: (message, related) => this.#deliver(transport, message, related),
-        end: () => {
-          this.#transports.delete(session.id);
-          void transport.close();
+      session = await this.#options.sessions.open(
+        "streamable-http",
+        {
+          deliver: (message, related) => deliverTo(transport, message, related, this.#options.log),
+          end: () => {
+            this.#transports.delete(session.id);
+            void transport.close();
+          },
         },
-      });
+        this.#options.contextOf(req),
+      );
     } catch (error) {
       this.#options.log("warn", `streamable HTTP session refused: ${(error as Error).message}`);
       sendOpenError(res, error);
@@ -85,22 +92,27 @@ export class StreamableHttpEndpoint {
     await transport.handleRequest(req, res, initialize);
     if (transport.sessionId === undefined) session.end("the initialize request was refused");
   }
+}
 
-  #deliver(
-    transport: NodeStreamableHTTPServerTransport,
-    message: JsonRpcMessage,
-    related: JsonRpcId | undefined,
-  ): void {
-    const response = isResponse(message);
-    const wire = message as unknown as JSONRPCMessage;
-    const options = related === undefined || response ? undefined : { relatedRequestId: related };
-    transport.send(wire, options).catch((error: unknown) => {
-      // The request's stream is gone: a notification can still go on the GET stream.
-      if (options !== undefined) {
-        transport.send(wire).catch(() => {});
-        return;
-      }
-      this.#options.log("debug", `undeliverable message on streamable HTTP: ${(error as Error).message}`);
-    });
-  }
+/**
+ * Sends a child message on a streamable HTTP transport: a response or a message related to a
+ * request on that request's stream, anything else on the GET stream.
+ */
+export function deliverTo(
+  transport: NodeStreamableHTTPServerTransport,
+  message: JsonRpcMessage,
+  related: JsonRpcId | undefined,
+  log: TranslateLogger,
+): void {
+  const response = isResponse(message);
+  const wire = message as unknown as JSONRPCMessage;
+  const options = related === undefined || response ? undefined : { relatedRequestId: related };
+  transport.send(wire, options).catch((error: unknown) => {
+    // The request's stream is gone: a notification can still go on the GET stream.
+    if (options !== undefined) {
+      transport.send(wire).catch(() => {});
+      return;
+    }
+    log("debug", `undeliverable message on streamable HTTP: ${(error as Error).message}`);
+  });
 }

@@ -2,6 +2,7 @@ import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { TranslateLogger } from "../logger.js";
+import type { ChildContext } from "../relay/child-channel.js";
 import { errorResponse, isJsonRpcMessage, type JsonRpcMessage } from "../relay/json-rpc.js";
 import type { RelaySession, SessionRegistry } from "../sessions/session-registry.js";
 import { httpStatusOf } from "./http-responses.js";
@@ -11,6 +12,8 @@ export interface WebSocketEndpointOptions {
   readonly sessions: SessionRegistry;
   /** Ping interval; 0 disables. */
   readonly keepAliveMs: number;
+  /** The child context of the upgrade request (`--header-to-env`). */
+  readonly contextOf: (req: IncomingMessage) => ChildContext;
   readonly log: TranslateLogger;
 }
 
@@ -32,15 +35,19 @@ export class WebSocketEndpoint {
     let ws: WebSocket | undefined;
     let session: RelaySession;
     try {
-      session = await this.#options.sessions.open("websocket", {
-        deliver: (message) => {
-          if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+      session = await this.#options.sessions.open(
+        "websocket",
+        {
+          deliver: (message) => {
+            if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+          },
+          end: (reason) => {
+            if (ws) ws.close(1001, truncate(reason));
+            else socket.destroy();
+          },
         },
-        end: (reason) => {
-          if (ws) ws.close(1001, truncate(reason));
-          else socket.destroy();
-        },
-      });
+        this.#options.contextOf(req),
+      );
     } catch (error) {
       this.#options.log("warn", `WebSocket session refused: ${(error as Error).message}`);
       rejectUpgrade(socket, httpStatusOf(error));

@@ -1,3 +1,4 @@
+import type { HeaderToEnv } from "../http/header-env.js";
 import type { TranslateLogger } from "../logger.js";
 import { TranslateError } from "../translate-error.js";
 import { splitCommandLine } from "./split-command-line.js";
@@ -26,6 +27,17 @@ export interface TranslateOptions {
   readonly wsPath?: string;
   /** One child for all sessions, multiplexed by JSON-RPC id. Default false: a child per session. */
   readonly shared?: boolean;
+  /**
+   * Streamable HTTP without sessions (the 2026-07-28 wire and the 2025 stateless mode), served by
+   * shared children (implies `shared`). Turns on `exposeStreamableHttp`; SSE and WebSocket cannot
+   * be exposed with it.
+   */
+  readonly stateless?: boolean;
+  /**
+   * Request headers that become environment variables of the child, as `{ header: variable }`.
+   * Sessions (or stateless requests) with different values get different children.
+   */
+  readonly headerToEnv?: Readonly<Record<string, string>>;
   /** Streamable HTTP: answer with JSON bodies instead of SSE streams. */
   readonly jsonResponse?: boolean;
   /** SSE keep-alive comments and WebSocket pings, this often; 0 disables. Default 30 s. */
@@ -34,7 +46,10 @@ export interface TranslateOptions {
   readonly corsOrigins?: readonly string[];
   /** Open sessions at once; the next gets 503. Default 64. */
   readonly maxSessions?: number;
-  /** A streamable HTTP session idle this long ends (0: never). Default 30 minutes. */
+  /**
+   * A streamable HTTP session idle this long ends, and a shared child no session or request has
+   * used for this long stops (0: never). Default 30 minutes.
+   */
   readonly sessionIdleTimeoutMs?: number;
   /** Extra environment for the child, on top of this process's environment. */
   readonly env?: Readonly<Record<string, string>>;
@@ -60,6 +75,8 @@ export interface ResolvedTranslateOptions {
   readonly streamableHttpPath: string;
   readonly wsPath: string;
   readonly shared: boolean;
+  readonly stateless: boolean;
+  readonly headerToEnv: readonly HeaderToEnv[];
   readonly jsonResponse: boolean;
   readonly keepAliveMs: number;
   readonly corsOrigins: readonly string[];
@@ -80,11 +97,15 @@ export function resolveTranslateOptions(options: TranslateOptions): ResolvedTran
   const [command, ...args] = argv;
   if (command === undefined || command === "") invalid("--stdio needs a command to run");
   const anyExposed = options.exposeSse || options.exposeStreamableHttp || options.exposeWs;
+  const stateless = options.stateless ?? false;
+  if (stateless && (options.exposeSse || options.exposeWs)) {
+    invalid("--stateless serves streamable HTTP only (SSE and WebSocket connections are sessions)");
+  }
   const resolved: ResolvedTranslateOptions = {
     command,
     args,
-    exposeSse: options.exposeSse ?? !anyExposed,
-    exposeStreamableHttp: options.exposeStreamableHttp ?? false,
+    exposeSse: options.exposeSse ?? (!anyExposed && !stateless),
+    exposeStreamableHttp: options.exposeStreamableHttp ?? stateless,
     exposeWs: options.exposeWs ?? false,
     port: integerIn("--port", options.port ?? 8000, 0, 65_535),
     host: options.host ?? "127.0.0.1",
@@ -92,7 +113,9 @@ export function resolveTranslateOptions(options: TranslateOptions): ResolvedTran
     messagePath: options.messagePath ?? "/message",
     streamableHttpPath: options.streamableHttpPath ?? "/mcp",
     wsPath: options.wsPath ?? "/ws",
-    shared: options.shared ?? false,
+    shared: (options.shared ?? false) || stateless,
+    stateless,
+    headerToEnv: headerMappings(options.headerToEnv ?? {}),
     jsonResponse: options.jsonResponse ?? false,
     keepAliveMs: atLeastZero("--keepAlive", options.keepAliveMs ?? 30_000),
     corsOrigins: options.corsOrigins ?? [],
@@ -122,6 +145,25 @@ function checkPaths(options: ResolvedTranslateOptions): void {
     if (other !== undefined) invalid(`${name} "${path}" is already used by ${other}`);
     seen.set(path, name);
   }
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Headers that carry the transport itself; mapping them would leak or mix up sessions. */
+const RESERVED_HEADERS = new Set(["mcp-session-id", "host", "content-length", "content-type", "cookie"]);
+
+function headerMappings(map: Readonly<Record<string, string>>): HeaderToEnv[] {
+  const mappings: HeaderToEnv[] = [];
+  const variables = new Set<string>();
+  for (const [header, env] of Object.entries(map)) {
+    if (!HEADER_NAME.test(header)) invalid(`--header-to-env: "${header}" is not an HTTP header name`);
+    if (RESERVED_HEADERS.has(header.toLowerCase())) invalid(`--header-to-env: ${header} cannot be mapped`);
+    if (!ENV_NAME.test(env)) invalid(`--header-to-env: "${env}" is not an environment variable name`);
+    if (variables.has(env)) invalid(`--header-to-env: ${env} is set by two headers`);
+    variables.add(env);
+    mappings.push({ header: header.toLowerCase(), env });
+  }
+  return mappings;
 }
 
 function integerIn(name: string, value: number, min: number, max: number): number {

@@ -24,10 +24,26 @@ export interface ChildChannel {
   close(): void;
 }
 
-/** Opens channels for sessions: a child per session, or one shared child. */
+/**
+ * The protocol era of a request: `modern` when it carries the 2026-07-28 `_meta` version claim.
+ * A stdio server pins its era with the first message it reads, so the eras never share a child.
+ */
+export type ProtocolEra = "legacy" | "modern";
+
+/** What decides which child serves a session, besides the session itself. */
+export interface ChildContext {
+  /** Variables from `--header-to-env`: the child runs with exactly these values. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly era: ProtocolEra;
+}
+
+/** A session without `--header-to-env` variables, in the 2025 era. */
+export const DEFAULT_CHILD_CONTEXT: ChildContext = { env: {}, era: "legacy" };
+
+/** Opens channels for sessions: a child per session, or shared children. */
 export interface ChildConnector {
   /** Rejects with a `SupervisorError` when no child can be had. */
-  open(sessionId: string, sink: SessionSink): Promise<ChildChannel>;
-  /** Gives back what the connector itself holds (the shared child's lease). */
+  open(sessionId: string, sink: SessionSink, context: ChildContext): Promise<ChildChannel>;
+  /** Gives back what the connector itself holds (the shared children's leases). */
   close(): void;
 }

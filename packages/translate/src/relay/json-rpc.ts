@@ -80,3 +80,11 @@ function objectAt(value: unknown, key: string): Record<string, unknown> | undefi
     ? (inner as Record<string, unknown>)
     : undefined;
 }
+
+/** The `_meta` key of the 2026-07-28 per-request protocol version claim. */
+const PROTOCOL_VERSION_META_KEY = "io.modelcontextprotocol/protocolVersion";
+
+/** True for a 2026-07-28 (or later) request: it claims its protocol version in `params._meta`. */
+export function hasVersionClaim(message: JsonRpcMessage): boolean {
+  return typeof objectAt(message.params, "_meta")?.[PROTOCOL_VERSION_META_KEY] === "string";
+}

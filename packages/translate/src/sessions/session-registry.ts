@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { SupervisorError } from "@contextforge/mcp-transport";
 import type { TranslateLogger } from "../logger.js";
-import type { ChildChannel, ChildConnector } from "../relay/child-channel.js";
+import {
+  type ChildChannel,
+  type ChildConnector,
+  type ChildContext,
+  DEFAULT_CHILD_CONTEXT,
+} from "../relay/child-channel.js";
 import type { JsonRpcId, JsonRpcMessage } from "../relay/json-rpc.js";
 import { TranslateError } from "../translate-error.js";
 
@@ -64,10 +69,14 @@ export class SessionRegistry {
   }
 
   /**
-   * Opens a session with its child channel. Rejects with a {@link TranslateError}:
-   * `session_limit` or `child_unavailable`.
+   * Opens a session with its child channel (the child chosen by `context`). Rejects with a
+   * {@link TranslateError}: `session_limit` or `child_unavailable`.
    */
-  async open(transport: SessionTransport, sink: DownstreamSink): Promise<RelaySession> {
+  async open(
+    transport: SessionTransport,
+    sink: DownstreamSink,
+    context: ChildContext = DEFAULT_CHILD_CONTEXT,
+  ): Promise<RelaySession> {
     const { maxSessions, connector, log } = this.#options;
     if (this.#closed) throw new TranslateError("child_unavailable", "mcptranslate is shutting down");
     if (this.#entries.size >= maxSessions) {
@@ -103,13 +112,17 @@ export class SessionRegistry {
     };
     this.#entries.set(id, entry);
     try {
-      entry.channel = await connector.open(id, {
-        deliver: (message, related) => {
-          entry.lastActivity = Date.now();
-          sink.deliver(message, related);
+      entry.channel = await connector.open(
+        id,
+        {
+          deliver: (message, related) => {
+            entry.lastActivity = Date.now();
+            sink.deliver(message, related);
+          },
+          lost: (reason) => session.end(reason),
         },
-        lost: (reason) => session.end(reason),
-      });
+        context,
+      );
     } catch (cause) {
       this.#entries.delete(id);
       throw childUnavailable(cause);

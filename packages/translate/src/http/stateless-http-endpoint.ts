@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
+import type { TranslateLogger } from "../logger.js";
+import type { ChildChannel, ChildConnector, ChildContext, ProtocolEra } from "../relay/child-channel.js";
+import {
+  errorResponse,
+  hasVersionClaim,
+  idKey,
+  isJsonRpcMessage,
+  isRequest,
+  isResponse,
+  type JsonRpcMessage,
+} from "../relay/json-rpc.js";
+import { TranslateError } from "../translate-error.js";
+import { readJsonBody, sendJsonRpcError, sendOpenError } from "./http-responses.js";
+import { deliverTo } from "./streamable-http-endpoint.js";
+
+/** The stateless revisions, on top of the SDK's 2025 list, accepted in `MCP-Protocol-Version`. */
+const STATELESS_PROTOCOL_VERSIONS = ["2026-07-28"];
+
+/** Options of {@link StatelessHttpEndpoint}. */
+export interface StatelessHttpEndpointOptions {
+  /** Shared children, multiplexed by JSON-RPC id. */
+  readonly connector: ChildConnector;
+  /** Answer with one JSON body instead of an SSE stream. */
+  readonly jsonResponse: boolean;
+  /** SSE keep-alive comment interval; 0 disables. */
+  readonly keepAliveMs: number;
+  /** POSTs served at once (`--max-sessions`); the next gets 503. */
+  readonly maxRequests: number;
+  /** The child context of a request in an era (`--header-to-env`). */
+  readonly contextOf: (req: IncomingMessage, era: ProtocolEra) => ChildContext;
+  readonly log: TranslateLogger;
+}
+
+/**
+ * Streamable HTTP without sessions (`--stateless`): the 2026-07-28 wire, and the 2025 stateless
+ * mode. Every POST is served on its own, without `Mcp-Session-Id`, by a shared child (one per era
+ * and `--header-to-env` values, never one per request). The POST's messages form a short-lived
+ * session of that child: its responses, progress and server-to-client requests come back on the
+ * POST's stream, and closing the stream cancels what it asked. GET and DELETE have no session to
+ * act on: 405.
+ */
+export class StatelessHttpEndpoint {
+  readonly #options: StatelessHttpEndpointOptions;
+  readonly #active = new Set<() => void>();
+  #closed = false;
+
+  constructor(options: StatelessHttpEndpointOptions) {
+    this.#options = options;
+  }
+
+  /** POSTs being served now. */
+  get size(): number {
+    return this.#active.size;
+  }
+
+  /** Serves one request to the endpoint path. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { connector, maxRequests, log } = this.#options;
+    if (req.method !== "POST") {
+      sendJsonRpcError(res, 405, -32000, "Method not allowed: this endpoint is stateless (POST only).", {
+        Allow: "POST",
+      });
+      return;
+    }
+    if (this.#closed) {
+      sendOpenError(res, new TranslateError("child_unavailable", "mcptranslate is shutting down"));
+      return;
+    }
+    if (this.#active.size >= maxRequests) {
+      sendOpenError(
+        res,
+        new TranslateError("session_limit", `request limit reached (${maxRequests} running)`),
+      );
+      return;
+    }
+    const body = await readJsonBody(req);
+    if (!body.ok) {
+      sendJsonRpcError(res, body.status, body.code, body.message);
+      return;
+    }
+    const messages: unknown[] = Array.isArray(body.value) ? body.value : [body.value];
+    if (messages.length === 0 || !messages.every(isJsonRpcMessage)) {
+      sendJsonRpcError(res, 400, -32600, "Invalid Request: expected a JSON-RPC message");
+      return;
+    }
+    const era: ProtocolEra = (messages as JsonRpcMessage[]).some(hasVersionClaim) ? "modern" : "legacy";
+    const unanswered = new Map(
+      (messages as JsonRpcMessage[]).filter(isRequest).map((message) => [idKey(message.id), message.id]),
+    );
+    const transport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: this.#options.jsonResponse,
+      keepAliveMs: this.#options.keepAliveMs,
+    });
+    transport.setSupportedProtocolVersions([...SUPPORTED_PROTOCOL_VERSIONS, ...STATELESS_PROTOCOL_VERSIONS]);
+
+    let channel: ChildChannel | undefined;
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      this.#active.delete(finish);
+      // Requests still unanswered are cancelled in the child: a closed stream is a cancel.
+      channel?.close();
+      void transport.close();
+    };
+    this.#active.add(finish);
+    try {
+      channel = await connector.open(
+        randomUUID(),
+        {
+          deliver: (message, related) => {
+            if (isResponse(message)) unanswered.delete(idKey(message.id));
+            else if (this.#options.jsonResponse && isRequest(message)) {
+              // A JSON body carries the response only: the child hears at once that nobody will answer.
+              const refusal = "mcptranslate --jsonResponse: server-to-client requests cannot be delivered";
+              channel?.send(errorResponse(message.id, -32603, refusal));
+              return;
+            }
+            deliverTo(transport, message, related, log);
+          },
+          lost: (reason) => {
+            for (const id of [...unanswered.values()]) {
+              deliverTo(
+                transport,
+                errorResponse(id, -32603, `the stdio server is gone (${reason})`),
+                id,
+                log,
+              );
+            }
+            unanswered.clear();
+          },
+        },
+        this.#options.contextOf(req, era),
+      );
+    } catch (error) {
+      finish();
+      log("warn", `stateless request refused: ${(error as Error).message}`);
+      sendOpenError(res, error);
+      return;
+    }
+    const open = channel;
+    transport.onmessage = (message) => open.send(message as unknown as JsonRpcMessage);
+    res.on("close", finish);
+    await transport.handleRequest(req, res, body.value);
+    // Only notifications or responses: answered 202 already, nothing to wait for.
+    if (unanswered.size === 0) finish();
+  }
+
+  /** Refuses new requests and ends the running ones. */
+  close(): void {
+    this.#closed = true;
+    for (const finish of [...this.#active]) finish();
+  }
+}
