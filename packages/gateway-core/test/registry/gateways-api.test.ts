@@ -85,6 +85,37 @@ await describeEachDialect("REST API /gateways", (dialect: DialectName) => {
     expect(prompts.body.map((p) => p.name)).toContain("fast-time-compare-times");
   });
 
+  it("exposes original names with expose_original_names, refuses a clash with 409, and renames back", async () => {
+    const plain = await t.json<Json>("POST", "/gateways", {
+      name: "time plain",
+      url: fastTime,
+      expose_original_names: true,
+    });
+    expect(plain.status).toBe(200);
+    expect(plain.body).toMatchObject({ exposeOriginalNames: true });
+    const tools = await t.json<Json[]>("GET", `/tools?gateway_id=${plain.body.id}`);
+    expect(tools.body.map((tool) => tool.name).sort()).toEqual(["convert_time", "get_system_time"]);
+    const before = await countRows(t.gateway.database.db, "gateways");
+    const clash = await t.json<{ detail: string }>("POST", "/gateways", {
+      name: "time plain again",
+      url: fastTime,
+      expose_original_names: true,
+    });
+    expect(clash.status).toBe(409);
+    expect(clash.body.detail).toContain("already exposed by another gateway");
+    expect(await countRows(t.gateway.database.db, "gateways")).toBe(before);
+    const prefixed = await t.json<Json>("PUT", `/gateways/${plain.body.id}`, {
+      expose_original_names: false,
+    });
+    expect(prefixed.status).toBe(200);
+    const renamed = await t.json<Json[]>("GET", `/tools?gateway_id=${plain.body.id}`);
+    expect(renamed.body.map((tool) => tool.name).sort()).toEqual([
+      "time-plain-convert-time",
+      "time-plain-get-system-time",
+    ]);
+    expect((await t.json("DELETE", `/gateways/${plain.body.id}`)).status).toBe(200);
+  });
+
   it("refuses a duplicate name with 409 and an unreachable upstream with 502, storing nothing", async () => {
     const before = await countRows(t.gateway.database.db, "gateways");
     expect((await t.json("POST", "/gateways", { name: "fast time", url: fastTime })).status).toBe(409);
