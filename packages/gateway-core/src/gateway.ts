@@ -164,7 +164,10 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     settings,
     jwt: jwtService,
     logger,
-    onChange: () => announce(BUS_TOPICS.auth),
+    onChange: () => {
+      announce(BUS_TOPICS.auth);
+      authChanged();
+    },
   });
   const authenticate = createAuthenticator(settings, jwtService, auth.directory);
   const snapshots = createRegistrySnapshotSource(database.db, secrets);
@@ -208,7 +211,10 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     }),
   };
   bus.subscribe(BUS_TOPICS.registry, (payload) => applyRegistryChange(gatewayIdIn(payload)));
-  bus.subscribe(BUS_TOPICS.auth, () => auth.directory.invalidate());
+  bus.subscribe(BUS_TOPICS.auth, () => {
+    auth.directory.invalidate();
+    authChanged();
+  });
   // Back on the bus after a gap: whatever changed meanwhile is unknown, so rebuild everything.
   bus.onResync(() => {
     auth.directory.invalidate();
@@ -287,6 +293,11 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     pingIntervalMs: settings.WEBSOCKET_PING_INTERVAL * 1000,
     logger,
   });
+  // Users, roles or tokens changed (here or on another replica): open WebSocket sessions, which
+  // authenticated once at the upgrade, are checked again; revoked credentials are disconnected.
+  function authChanged(): void {
+    void webSocket.recheck();
+  }
   const app = createApp({
     rpc: createRpcHandler(router),
     mcp,

@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { getFreePort, startProcess, stopAllProcesses } from "@contextforge/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { WebSocketClientTransport } from "@modelcontextprotocol/sdk/client/websocket.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
 import { connectClient } from "../mcp/mcp-client.js";
 
@@ -200,10 +202,21 @@ describe("two teams, tried as a new user would", () => {
     }
   });
 
-  it("revoking a token locks it out at once", async () => {
+  it("revoking a token locks it out at once, open WebSocket sessions included", async () => {
     const [ann] = members as [Member, Member];
     expect((await call(ann.apiToken, "GET", "/tools")).status).toBe(200);
+    const ws = new V1Client({ name: "ws", version: "1" });
+    let closed = false;
+    ws.onclose = () => {
+      closed = true;
+    };
+    await ws.connect(
+      new WebSocketClientTransport(new URL(`${base.replace(/^http/, "ws")}/ws?token=${ann.apiToken}`)),
+    );
+    clients.push(ws);
+    expect((await ws.listTools()).tools.map((t) => t.name)).toContain("red-echo");
     await ok(ann.session, "DELETE", `/tokens/${ann.tokenId}`);
+    await vi.waitFor(() => expect(closed).toBe(true), { timeout: 2_000 });
     expect((await call(ann.apiToken, "GET", "/tools")).status).toBe(401);
     const rpc = await call(ann.apiToken, "POST", "/rpc", { jsonrpc: "2.0", id: 1, method: "tools/list" });
     expect(rpc.status).toBe(401);

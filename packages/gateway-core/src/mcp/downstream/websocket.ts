@@ -32,6 +32,11 @@ export interface WebSocketOptions {
   readonly logger: Logger;
 }
 
+/** A session's view whose principal is replaced when its credentials are checked again. */
+interface LiveView extends McpView {
+  principal: Principal;
+}
+
 /** The WebSocket endpoints: the `ws` server, a Hono handler, the open session count, `close()`. */
 export interface WebSocketEndpoint {
   /** Hand it to the Node server: `serve({ fetch, websocket: { server } })`. */
@@ -40,6 +45,12 @@ export interface WebSocketEndpoint {
   handle(c: Context<GatewayEnv>, next: Next, serverId: string | undefined): Promise<Response | undefined>;
   /** The number of open sessions. */
   readonly size: number;
+  /**
+   * Authenticates every open session again with the credentials it connected with (after users,
+   * roles or tokens changed): a revoked token or deactivated user is disconnected, and the others
+   * see with their current rights from their next message on.
+   */
+  recheck(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,13 +64,15 @@ export interface WebSocketEndpoint {
 export function createWebSocketEndpoint(options: WebSocketOptions): WebSocketEndpoint {
   const { router, version, logger } = options;
   const sessions = new Map<string, Server>();
+  /** Per session: authenticates its credentials again and updates its view (see `recheck`). */
+  const rechecks = new Map<string, () => Promise<void>>();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxFrameBytes,
     handleProtocols: (offered) => selectSubprotocol(offered),
   });
 
-  const accept = (principal: Principal, view: McpView, url: string) =>
+  const accept = (principal: Principal, view: LiveView, url: string, recheck: () => Promise<Principal>) =>
     upgradeWebSocket(() => {
       const id = randomUUID();
       let transport: WebSocketServerTransport | undefined;
@@ -72,9 +85,18 @@ export function createWebSocketEndpoint(options: WebSocketOptions): WebSocketEnd
           );
           const mcp = createLegacySessionServer(router, options.hub, view, version);
           sessions.set(id, mcp);
+          rechecks.set(id, async () => {
+            try {
+              view.principal = await recheck();
+            } catch {
+              logger.debug({ session: id }, "websocket credentials no longer valid; closing the session");
+              await mcp.close();
+            }
+          });
           const release = mcp.onclose;
           mcp.onclose = () => {
             sessions.delete(id);
+            rechecks.delete(id);
             release?.();
             logger.debug({ session: id }, "websocket session closed");
           };
@@ -104,20 +126,24 @@ export function createWebSocketEndpoint(options: WebSocketOptions): WebSocketEnd
         return c.json({ detail: "WebSocket upgrade required", code: "upgrade_required" }, 426);
       }
       let principal: Principal;
+      const credentials = webSocketAuthorization(c.req.raw, options.authHeaderName);
+      const authContext = options.authContext?.(c);
+      const authenticateAgain = () => options.authenticate(credentials, authContext);
       try {
-        principal = await options.authenticate(
-          webSocketAuthorization(c.req.raw, options.authHeaderName),
-          options.authContext?.(c),
-        );
+        principal = await authenticateAgain();
       } catch (error) {
         if (error instanceof GatewayError && error.code === "unauthorized")
           c.header("WWW-Authenticate", 'Bearer realm="mcpgateway"');
         throw error;
       }
-      const view: McpView = { serverId, principal };
+      const view: LiveView = { serverId, principal };
       await router.checkView(view);
       c.set("principal", principal);
-      return (await accept(principal, view, redactedUrl(c.req.url))(c, next)) ?? undefined;
+      return (await accept(principal, view, redactedUrl(c.req.url), authenticateAgain)(c, next)) ?? undefined;
+    },
+
+    async recheck() {
+      await Promise.allSettled([...rechecks.values()].map((run) => run()));
     },
 
     async close() {
