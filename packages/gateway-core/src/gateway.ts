@@ -28,6 +28,7 @@ import { createApp, type RegistryServices } from "./http/app.js";
 import { authRequestContext } from "./http/require-auth.js";
 import { InputBridge } from "./mcp/downstream/input-bridge.js";
 import { createRpcHandler } from "./mcp/downstream/rpc.js";
+import { createSessionTokens, type SessionTokens, sessionTokenKey } from "./mcp/downstream/session-token.js";
 import { createSseEndpoint } from "./mcp/downstream/sse.js";
 import { createStreamableHttpEndpoint } from "./mcp/downstream/streamable-http.js";
 import { createWebSocketEndpoint } from "./mcp/downstream/websocket.js";
@@ -273,6 +274,13 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES,
     maxSessions: 10_000,
     sessionIdleTimeoutMs: 60 * 60 * 1000,
+    sessionTokens: sessionTokensFor(settings),
+    onSessionEnded: (id) => announce(BUS_TOPICS.session, { id }),
+  });
+  // A session a client ended on another replica: close the copy here, and never resume it.
+  bus.subscribe(BUS_TOPICS.session, (payload) => {
+    const id = typeof payload === "object" && payload !== null ? (payload as { id?: unknown }).id : undefined;
+    if (typeof id === "string") mcp.sessions.forget(id);
   });
   const sse = createSseEndpoint({
     router,
@@ -480,6 +488,19 @@ function requestStateKeyFor(settings: Settings): Uint8Array {
   return new Uint8Array(
     hkdfSync("sha256", settings.AUTH_ENCRYPTION_SECRET, "contextforge", "mcp-request-state-v1", 32),
   );
+}
+
+/**
+ * The keys of 2025 MCP session ids, derived from AUTH_ENCRYPTION_SECRET (label "mcp-session-v1")
+ * and, during a rotation, from MCP_SESSION_PREVIOUS_SECRETS (ids they sealed still resume).
+ * Without the secret (development only) a random per-process key: a session then resumes only
+ * within this process.
+ */
+function sessionTokensFor(settings: Settings): SessionTokens {
+  const current = settings.AUTH_ENCRYPTION_SECRET
+    ? sessionTokenKey(settings.AUTH_ENCRYPTION_SECRET)
+    : new Uint8Array(randomBytes(32));
+  return createSessionTokens([current, ...settings.MCP_SESSION_PREVIOUS_SECRETS.map(sessionTokenKey)]);
 }
 
 /**

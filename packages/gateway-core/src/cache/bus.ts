@@ -35,7 +35,9 @@ export const BUS_TOPICS: {
   readonly registry: "registry";
   /** Users, teams, roles or tokens changed (a revocation included). */
   readonly auth: "auth";
-} = { registry: "registry", auth: "auth" };
+  /** A client ended a 2025 MCP session (DELETE); payload `{ id }`: close copies, never resume it. */
+  readonly session: "session";
+} = { registry: "registry", auth: "auth", session: "session" };
 
 /** Topic names: short, and safe in a Redis channel name and a varchar(64) column. */
 const TOPIC = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -57,6 +57,7 @@ describe("loadSettings", () => {
       TOKEN_EXPIRY: 10080,
       REQUIRE_TOKEN_EXPIRATION: true,
       REQUIRE_JTI: true,
+      MCP_SESSION_PREVIOUS_SECRETS: [],
       AUTH_REQUIRED: true,
       AUTH_HEADER_NAME: "Authorization",
       BASIC_AUTH_USER: "admin",

@@ -21,7 +21,8 @@ export function displayValue(variable: string, value: string): string {
 export function maskSettings(settings: object): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(settings)) {
-    shown[key] = typeof value === "string" ? displayValue(key, value) : value;
+    if (SECRET_VARIABLES.has(key) && Array.isArray(value)) shown[key] = value.map(() => MASK);
+    else shown[key] = typeof value === "string" ? displayValue(key, value) : value;
   }
   return shown;
 }

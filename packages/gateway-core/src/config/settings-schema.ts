@@ -129,6 +129,13 @@ const tokens = {
     .string()
     .optional()
     .describe(`Key that encrypts stored upstream credentials and OAuth tokens. ${SECRET_NOTE}`),
+  MCP_SESSION_PREVIOUS_SECRETS: envList
+    .default([])
+    .describe(
+      "Earlier AUTH_ENCRYPTION_SECRET values whose MCP session ids (2025 clients) every replica still " +
+        "accepts, comma-separated or a JSON array: set while rotating the secret, remove after an hour " +
+        "(session ids are sealed with a key derived from AUTH_ENCRYPTION_SECRET).",
+    ),
 };
 
 const users = {
@@ -459,6 +466,7 @@ export const SETTINGS_GROUPS: readonly { readonly title: string; readonly variab
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   "JWT_SECRET_KEY",
   "AUTH_ENCRYPTION_SECRET",
+  "MCP_SESSION_PREVIOUS_SECRETS",
   "BASIC_AUTH_PASSWORD",
   "PLATFORM_ADMIN_PASSWORD",
 ]);

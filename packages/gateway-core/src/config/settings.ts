@@ -84,6 +84,8 @@ export interface Settings {
   readonly REQUIRE_JTI: boolean;
   /** `AUTH_ENCRYPTION_SECRET`: key that encrypts stored credentials (secret). */
   readonly AUTH_ENCRYPTION_SECRET?: string | undefined;
+  /** `MCP_SESSION_PREVIOUS_SECRETS`: earlier AUTH_ENCRYPTION_SECRET values still opening MCP session ids (secret). */
+  readonly MCP_SESSION_PREVIOUS_SECRETS: readonly string[];
 
   // authentication: users
   /** `AUTH_REQUIRED`: require authentication on the API and MCP endpoints. */

@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
 import {
   isJsonContentType,
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { claimsOfInitialize, replayHandshake } from "./session-resume.js";
+import type { SessionTokens } from "./session-token.js";
 
 interface Session {
   readonly server: Server;
@@ -44,7 +45,14 @@ async function unbatched(
 /** Options of {@link LegacySessions}. */
 export interface LegacySessionsOptions {
   readonly maxSessions: number;
+  /** Idle sessions close after this; a session id older than this cannot be resumed either. */
   readonly idleTimeoutMs: number;
+  /** Mints session ids that carry their session, so any replica sharing the key can resume it. */
+  readonly tokens: SessionTokens;
+  /** Called when a client ended a session (DELETE): tell the other replicas ({@link LegacySessions.forget}). */
+  readonly onEnded?: (id: string) => void;
+  /** At most this many ended ids are remembered until they expire (default 100,000). */
+  readonly maxEndedIds?: number;
 }
 
 /**
@@ -53,9 +61,19 @@ export interface LegacySessionsOptions {
  * it (a session id is never a credential). Missing id on a non-initialize request: 400;
  * unknown, ended or someone else's: 404. Idle sessions are closed; past `maxSessions` the
  * least recently used one is.
+ *
+ * Session ids are sealed {@link SessionClaims}: a replica that does not hold a session whose id
+ * opens with its key, names the caller and endpoint, and is younger than the idle timeout
+ * rebuilds it (replaying the handshake) and serves the request, so a load balancer may send each
+ * request anywhere. What lived only in the old copy stays there: its resource subscriptions,
+ * logging level and open GET stream. Ids a client DELETEd are remembered until they expire.
  */
 export class LegacySessions {
   readonly #sessions = new Map<string, Session>();
+  /** Sessions being rebuilt here, so concurrent requests for one id share one rebuild. */
+  readonly #resuming = new Map<string, Promise<Session | undefined>>();
+  /** Ids ended by DELETE (here or, through {@link forget}, elsewhere), with when they expire. */
+  readonly #ended = new Map<string, number>();
   readonly #options: LegacySessionsOptions;
   readonly #sweeper: NodeJS.Timeout;
 
@@ -74,7 +92,8 @@ export class LegacySessions {
   async fetch(request: Request, owner: string, scope: string, createServer: () => Server): Promise<Response> {
     const sessionId = request.headers.get("mcp-session-id");
     if (sessionId !== null) {
-      const session = this.#sessions.get(sessionId);
+      const session =
+        this.#sessions.get(sessionId) ?? (await this.#resume(request, sessionId, owner, scope, createServer));
       if (!session || session.owner !== owner || session.scope !== scope) {
         return jsonRpcError(404, -32001, "Session not found");
       }
@@ -97,6 +116,18 @@ export class LegacySessions {
     return this.#open(request, body, owner, scope, createServer);
   }
 
+  /**
+   * Ends session `id` here because a client ended it elsewhere: the local copy (if any) closes,
+   * and the id is never resumed again on this replica.
+   */
+  forget(id: string): void {
+    this.#markEnded(id);
+    const session = this.#sessions.get(id);
+    if (!session) return;
+    this.#sessions.delete(id);
+    void session.server.close();
+  }
+
   /** Closes every session. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
@@ -112,27 +143,100 @@ export class LegacySessions {
     scope: string,
     createServer: () => Server,
   ): Promise<Response> {
+    const mint = (): string =>
+      this.#options.tokens.seal({
+        ...claimsOfInitialize(body?.parsedBody, owner, scope),
+        issuedAt: Date.now(),
+      });
+    const { server, transport } = await this.#connect(mint, owner, scope, createServer);
+    // The transport answers anything but `initialize` with an error; that opens no session.
+    const response = await transport.handleRequest(request, body);
+    if (transport.sessionId === undefined) await server.close();
+    return response;
+  }
+
+  /** Rebuilds session `id` on this replica when its id says it may be; undefined: 404. */
+  #resume(
+    request: Request,
+    id: string,
+    owner: string,
+    scope: string,
+    createServer: () => Server,
+  ): Promise<Session | undefined> {
+    let pending = this.#resuming.get(id);
+    if (!pending) {
+      pending = this.#rebuild(request.url, id, owner, scope, createServer).finally(() =>
+        this.#resuming.delete(id),
+      );
+      this.#resuming.set(id, pending);
+    }
+    return pending;
+  }
+
+  async #rebuild(
+    url: string,
+    id: string,
+    owner: string,
+    scope: string,
+    createServer: () => Server,
+  ): Promise<Session | undefined> {
+    if (this.#ended.has(id)) return undefined;
+    const claims = this.#options.tokens.open(id);
+    if (!claims || claims.owner !== owner || claims.scope !== scope) return undefined;
+    const age = Date.now() - claims.issuedAt;
+    if (age < 0 || age >= this.#options.idleTimeoutMs) return undefined;
+    const { server, transport } = await this.#connect(() => id, owner, scope, createServer);
+    try {
+      if (await replayHandshake(transport, url, id, claims)) return this.#sessions.get(id);
+    } catch {
+      // A handshake that cannot be replayed is a session that cannot be resumed: 404.
+    }
+    this.#sessions.delete(id);
+    await server.close();
+    return undefined;
+  }
+
+  /** A server and transport whose session registers here once `initialize` mints its id. */
+  async #connect(
+    sessionIdGenerator: () => string,
+    owner: string,
+    scope: string,
+    createServer: () => Server,
+  ): Promise<{ server: Server; transport: WebStandardStreamableHTTPServerTransport }> {
     const server = createServer();
     const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
+      sessionIdGenerator,
       onsessioninitialized: (id) => {
         this.#sessions.set(id, { server, transport, owner, scope, lastUsed: Date.now() });
         this.#evict();
       },
       onsessionclosed: (id) => {
+        // Only a DELETE calls this: the client ended the session, everywhere.
         this.#sessions.delete(id);
+        this.#markEnded(id);
+        this.#options.onEnded?.(id);
       },
     });
     await server.connect(transport);
     const previous = server.onclose;
     server.onclose = () => {
-      if (transport.sessionId !== undefined) this.#sessions.delete(transport.sessionId);
+      const id = transport.sessionId;
+      if (id !== undefined && this.#sessions.get(id)?.transport === transport) this.#sessions.delete(id);
       previous?.();
     };
-    // The transport answers anything but `initialize` with an error; that opens no session.
-    const response = await transport.handleRequest(request, body);
-    if (transport.sessionId === undefined) await server.close();
-    return response;
+    return { server, transport };
+  }
+
+  /** Remembers that `id` ended until it would have expired anyway (bounded: oldest dropped first). */
+  #markEnded(id: string): void {
+    const claims = this.#options.tokens.open(id);
+    if (!claims) return;
+    this.#ended.set(id, claims.issuedAt + this.#options.idleTimeoutMs);
+    const limit = this.#options.maxEndedIds ?? 100_000;
+    for (const oldest of this.#ended.keys()) {
+      if (this.#ended.size <= limit) break;
+      this.#ended.delete(oldest);
+    }
   }
 
   #evict(): void {
@@ -147,7 +251,9 @@ export class LegacySessions {
   }
 
   #sweep(): void {
-    const cutoff = Date.now() - this.#options.idleTimeoutMs;
+    const now = Date.now();
+    for (const [id, expires] of this.#ended) if (expires <= now) this.#ended.delete(id);
+    const cutoff = now - this.#options.idleTimeoutMs;
     for (const [id, session] of this.#sessions) {
       if (session.lastUsed < cutoff) {
         this.#sessions.delete(id);

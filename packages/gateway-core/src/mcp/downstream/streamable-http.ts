@@ -8,6 +8,7 @@ import type { InputBridge } from "./input-bridge.js";
 import { createLegacySessionServer } from "./legacy-session-server.js";
 import { LegacySessions } from "./legacy-sessions.js";
 import { listenedUris, releasingWhenDone } from "./listen-request.js";
+import type { SessionTokens } from "./session-token.js";
 
 /** Options of the streamable HTTP endpoint. */
 export interface StreamableHttpOptions {
@@ -18,6 +19,10 @@ export interface StreamableHttpOptions {
   readonly maxRequestBodyBytes: number;
   readonly maxSessions: number;
   readonly sessionIdleTimeoutMs: number;
+  /** Mints and opens 2025 session ids (shared key: any replica resumes any session). */
+  readonly sessionTokens: SessionTokens;
+  /** Called when a client ends a 2025 session with DELETE (to tell the other replicas). */
+  readonly onSessionEnded?: (id: string) => void;
   /** Bridges upstream sampling/elicitation/roots requests to 2026 clients (`input_required`). */
   readonly inputBridge?: InputBridge;
 }
@@ -39,6 +44,8 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
   const sessions = new LegacySessions({
     maxSessions: options.maxSessions,
     idleTimeoutMs: options.sessionIdleTimeoutMs,
+    tokens: options.sessionTokens,
+    ...(options.onSessionEnded ? { onEnded: options.onSessionEnded } : {}),
   });
   const modern: McpHttpHandler = createMcpHandler(
     (ctx) => {
