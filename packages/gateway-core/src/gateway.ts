@@ -272,8 +272,8 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     hub,
     version: GATEWAY_VERSION,
     maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES,
-    maxSessions: 10_000,
-    sessionIdleTimeoutMs: 60 * 60 * 1000,
+    maxSessions: settings.MCP_MAX_SESSIONS,
+    sessionIdleTimeoutMs: settings.MCP_SESSION_IDLE_TIMEOUT * 1000,
     sessionTokens: sessionTokensFor(settings),
     onSessionEnded: (id) => announce(BUS_TOPICS.session, { id }),
   });

@@ -242,6 +242,14 @@ const api = {
     .describe(
       "Largest request body accepted, in bytes (5 MiB); larger ones get 413. No ContextForge equivalent.",
     ),
+  MCP_SESSION_IDLE_TIMEOUT: envInteger(60, 604_800)
+    .default(3600)
+    .describe(
+      "Seconds a 2025-era MCP session on /mcp may stay unused before it is closed (and, on another replica, before its id stops being resumable).",
+    ),
+  MCP_MAX_SESSIONS: envInteger(1)
+    .default(10_000)
+    .describe("2025-era MCP sessions one replica holds; past it the least recently used one is closed."),
   SSE_KEEPALIVE_INTERVAL: envInteger(1)
     .default(30)
     .describe(

@@ -148,6 +148,10 @@ export interface Settings {
   readonly HSTS_INCLUDE_SUBDOMAINS: boolean;
   /** `MAX_REQUEST_BODY_BYTES`: largest request body accepted, default 5 MiB. */
   readonly MAX_REQUEST_BODY_BYTES: number;
+  /** `MCP_SESSION_IDLE_TIMEOUT`: seconds an unused 2025-era session on `/mcp` lives, default 3600. */
+  readonly MCP_SESSION_IDLE_TIMEOUT: number;
+  /** `MCP_MAX_SESSIONS`: 2025-era sessions one replica holds (least recently used closed past it). */
+  readonly MCP_MAX_SESSIONS: number;
   /** `SSE_KEEPALIVE_INTERVAL`: seconds between keep-alive comments on `/sse` streams, default 30. */
   readonly SSE_KEEPALIVE_INTERVAL: number;
   /**
