@@ -48,6 +48,20 @@ describe("authentication", () => {
     }
   });
 
+  it("answers the path-appended OpenID discovery probe under an MCP endpoint with 404, not 401", async () => {
+    // mcp-remote (through the SDK's discovery) tries `<endpoint>/.well-known/openid-configuration`
+    // after the RFC 8414 and RFC 9728 paths, without the header it was given.
+    for (const path of [
+      "/servers/abc/mcp/.well-known/openid-configuration",
+      "/servers/abc/sse/.well-known/oauth-authorization-server",
+      "/mcp/.well-known/openid-configuration",
+    ]) {
+      const response = await gateway.app.request(path);
+      expect(response.status, path).toBe(404);
+      expect(await response.json()).toEqual({ detail: "Not Found", code: "not_found" });
+    }
+  });
+
   it("accepts a token it minted, and refuses tampered, expired and foreign tokens", async () => {
     const token = await gateway.mintToken("admin@example.com", 5);
     expect((await get(gateway, `Bearer ${token}`)).status).toBe(200);

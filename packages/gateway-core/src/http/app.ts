@@ -142,8 +142,13 @@ export function createApp({
     return c.html(DOCS_PAGE);
   });
   // No OAuth authorization server yet: discovery probes (RFC 8414 / RFC 9728, as mcp-remote and
-  // the Inspector send after a 401) get a quick 404 instead of a 401 loop.
-  app.get("/.well-known/*", (c) => c.json({ detail: "Not Found", code: "not_found" }, 404));
+  // the Inspector send after a 401) get a quick 404 instead of a 401 loop. That includes OpenID
+  // Connect's path-appended form, `/servers/{id}/mcp/.well-known/openid-configuration`, which the
+  // SDKs' discovery tries last; no route of the gateway has a `.well-known` segment.
+  app.use("*", async (c, next) => {
+    if (c.req.path.includes("/.well-known/")) return c.json({ detail: "Not Found", code: "not_found" }, 404);
+    await next();
+  });
   // WebSocket clients often cannot send headers: these routes authenticate themselves (header,
   // `token` query parameter or subprotocol) before accepting the upgrade.
   app.get("/ws", (c, next) => webSocket.handle(c, next, undefined));
