@@ -40,6 +40,18 @@ export interface EverythingServerOptions {
  * conformance suite calls, completion, logging and paginated lists.
  */
 export function createEverythingServer(options: EverythingServerOptions = {}): McpServer {
+  return buildEverythingServer(options).server;
+}
+
+/**
+ * {@link createEverythingServer}, also returning the function that brings the extra tool and
+ * prompt in line with the shared state: a reusable per-request instance (not `live`) calls it
+ * each time it is taken from its pool.
+ */
+export function buildEverythingServer(options: EverythingServerOptions = {}): {
+  server: McpServer;
+  syncExtras: () => void;
+} {
   const ctx: RegistrationContext = {
     era: options.era ?? "legacy",
     state: options.state ?? new EverythingState(),
@@ -102,5 +114,5 @@ export function createEverythingServer(options: EverythingServerOptions = {}): M
       previousOnClose?.();
     };
   }
-  return server;
+  return { server, syncExtras };
 }

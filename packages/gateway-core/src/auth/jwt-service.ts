@@ -44,6 +44,9 @@ export interface JwtService {
   verify(token: string): Promise<VerifiedToken>;
 }
 
+/** How many verified tokens {@link createJwtService} remembers (least recently used dropped). */
+const VERIFIED_CACHE_SIZE = 1024;
+
 type JwtSettings = Pick<
   Settings,
   | "JWT_SECRET_KEY"
@@ -80,6 +83,11 @@ async function loadKeys(settings: JwtSettings): Promise<{ signing: Key; verifyin
 export async function createJwtService(settings: JwtSettings): Promise<JwtService> {
   const { signing, verifying } = await loadKeys(settings);
   const algorithm = settings.JWT_ALGORITHM;
+  // Tokens whose signature and claims were verified, by token string, until they expire: a
+  // client sends the same token on every request, and a signature check costs more than the rest
+  // of authentication. Only what the token itself proves is cached; revocation, API-token records
+  // and the user are looked up in the directory snapshot on every request (authenticate.ts).
+  const verified = new Map<string, VerifiedToken>();
   return {
     async mint(subject, options = {}) {
       const minutes = options.expiresInMinutes ?? settings.TOKEN_EXPIRY;
@@ -98,37 +106,57 @@ export async function createJwtService(settings: JwtSettings): Promise<JwtServic
     },
 
     async verify(token) {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, verifying, {
-          algorithms: [algorithm],
-          audience: settings.JWT_AUDIENCE,
-          issuer: settings.JWT_ISSUER,
-          ...(settings.REQUIRE_TOKEN_EXPIRATION ? { requiredClaims: ["exp"] } : {}),
-        }));
-      } catch (error) {
-        const reason =
-          error instanceof errors.JWTExpired
-            ? "token has expired"
-            : error instanceof errors.JWTClaimValidationFailed
-              ? `token claim "${error.claim}" is invalid`
-              : "invalid token";
-        throw new GatewayError("unauthorized", reason, { cause: error });
+      const cached = verified.get(token);
+      if (cached !== undefined) {
+        if (cached.expiresAt === undefined || cached.expiresAt > Date.now() / 1000) {
+          // Refresh its place: the least recently used token is the one dropped.
+          verified.delete(token);
+          verified.set(token, cached);
+          return cached;
+        }
+        verified.delete(token);
       }
-      if (settings.REQUIRE_JTI && typeof payload.jti !== "string") {
-        throw new GatewayError("unauthorized", 'token has no "jti" claim');
+      const result = await verifyUncached(token);
+      if (verified.size >= VERIFIED_CACHE_SIZE) {
+        const oldest = verified.keys().next().value;
+        if (oldest !== undefined) verified.delete(oldest);
       }
-      const subject =
-        payload.sub ??
-        (typeof payload.username === "string" ? payload.username : undefined) ??
-        (typeof payload.email === "string" ? payload.email : undefined);
-      if (!subject) throw new GatewayError("unauthorized", 'token has no "sub" claim');
-      return {
-        subject,
-        jti: payload.jti,
-        tokenUse: typeof payload.token_use === "string" ? payload.token_use : undefined,
-        expiresAt: payload.exp,
-      };
+      verified.set(token, result);
+      return result;
     },
   };
+
+  async function verifyUncached(token: string): Promise<VerifiedToken> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, verifying, {
+        algorithms: [algorithm],
+        audience: settings.JWT_AUDIENCE,
+        issuer: settings.JWT_ISSUER,
+        ...(settings.REQUIRE_TOKEN_EXPIRATION ? { requiredClaims: ["exp"] } : {}),
+      }));
+    } catch (error) {
+      const reason =
+        error instanceof errors.JWTExpired
+          ? "token has expired"
+          : error instanceof errors.JWTClaimValidationFailed
+            ? `token claim "${error.claim}" is invalid`
+            : "invalid token";
+      throw new GatewayError("unauthorized", reason, { cause: error });
+    }
+    if (settings.REQUIRE_JTI && typeof payload.jti !== "string") {
+      throw new GatewayError("unauthorized", 'token has no "jti" claim');
+    }
+    const subject =
+      payload.sub ??
+      (typeof payload.username === "string" ? payload.username : undefined) ??
+      (typeof payload.email === "string" ? payload.email : undefined);
+    if (!subject) throw new GatewayError("unauthorized", 'token has no "sub" claim');
+    return {
+      subject,
+      jti: payload.jti,
+      tokenUse: typeof payload.token_use === "string" ? payload.token_use : undefined,
+      expiresAt: payload.exp,
+    };
+  }
 }

@@ -1,4 +1,8 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis, RedisOptions } from "ioredis";
+
+// Loaded when a Redis client is first created: a gateway without REDIS_URL never pays for ioredis.
+const require = createRequire(import.meta.url);
 
 /** What callers tune; `replyMapping` is left out (its declared types disagree under exact optional properties). */
 type ClientOptions = Omit<RedisOptions, "replyMapping">;
@@ -12,7 +16,8 @@ const MAX_RETRY_DELAY_MS = 2_000;
  * "error" listeners; nothing prints them unless an owner adds one that does.
  */
 export function createRedisClient(url: string, options: ClientOptions = {}): Redis {
-  const client = new Redis(url, {
+  const { Redis: RedisClient } = require("ioredis") as typeof import("ioredis");
+  const client = new RedisClient(url, {
     lazyConnect: true,
     connectTimeout: 5_000,
     retryStrategy: (attempt: number) => Math.min(attempt * 100, MAX_RETRY_DELAY_MS),

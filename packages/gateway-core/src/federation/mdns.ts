@@ -1,4 +1,5 @@
-import { Bonjour } from "bonjour-service";
+import { createRequire } from "node:module";
+import type { Bonjour } from "bonjour-service";
 import type { Logger } from "../observability/logger.js";
 import {
   MDNS_SERVICE_TYPE,
@@ -60,7 +61,11 @@ export class MdnsFederation {
     const { logger } = this.#options;
     // bonjour-service throws socket errors unless given a callback: a multicast problem must not
     // bring the gateway down.
-    const bonjour = new Bonjour({}, (error: Error) => logger.warn({ err: error }, "mDNS error"));
+    // Loaded when mDNS starts: a gateway with mDNS off never pays for bonjour-service.
+    const { Bonjour: BonjourService } = createRequire(import.meta.url)(
+      "bonjour-service",
+    ) as typeof import("bonjour-service");
+    const bonjour = new BonjourService({}, (error: Error) => logger.warn({ err: error }, "mDNS error"));
     this.#bonjour = bonjour;
     if (this.#options.advertise) {
       const service = bonjour.publish({

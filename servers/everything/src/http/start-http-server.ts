@@ -7,8 +7,8 @@ import {
   originValidation,
   toNodeHandler,
 } from "@modelcontextprotocol/node";
-import { createMcpHandler, isLegacyRequest } from "@modelcontextprotocol/server";
-import { createEverythingServer } from "../everything-server.js";
+import { createMcpHandler, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
+import { buildEverythingServer, createEverythingServer } from "../everything-server.js";
 import { EverythingState } from "../everything-state.js";
 import { LegacySessions } from "./legacy-sessions.js";
 
@@ -54,10 +54,63 @@ function guardsFor(host: string, allowedHosts: readonly string[] | undefined): G
   return LOOPBACK.has(host) ? [localhostHostValidation(), localhostOriginValidation()] : [];
 }
 
+type PooledInstance = ReturnType<typeof buildEverythingServer>;
+
+/** How many idle 2026-07-28 instances {@link ModernInstancePool} keeps. */
+const MAX_IDLE_INSTANCES = 64;
+
+/**
+ * The 2026-07-28 path serves each request with a server instance the SDK connects to a
+ * per-request transport and closes after the exchange. Building one (every tool, resource and
+ * prompt, their schemas) cost more than the call itself, so instances are reused: an instance
+ * goes back to the pool when its exchange closes (the SDK then holds no transport on it) and is
+ * brought in line with the shared state (the extra tool and prompt) and stripped of the previous
+ * caller's identity when taken again. Only when every pooled instance is busy is a new one built.
+ */
+class ModernInstancePool {
+  readonly #idle: PooledInstance[] = [];
+  readonly #build: () => PooledInstance;
+
+  constructor(build: () => PooledInstance) {
+    this.#build = build;
+  }
+
+  acquire(): McpServer {
+    let entry = this.#idle.pop();
+    while (entry?.server.isConnected()) entry = this.#idle.pop();
+    if (entry === undefined) entry = this.#build();
+    else {
+      entry.syncExtras();
+      forgetClientIdentity(entry.server);
+    }
+    const taken = entry;
+    const low = taken.server.server;
+    let released = false;
+    low.onclose = () => {
+      if (released) return;
+      released = true;
+      delete low.onclose;
+      if (this.#idle.length < MAX_IDLE_INSTANCES) this.#idle.push(taken);
+    };
+    return taken.server;
+  }
+}
+
+/**
+ * The SDK seeds the client's info and capabilities from each request's envelope only when present;
+ * a reused instance must not answer a request with the previous caller's.
+ */
+function forgetClientIdentity(server: McpServer): void {
+  const low = server.server as unknown as { _clientCapabilities?: unknown; _clientVersion?: unknown };
+  low._clientCapabilities = undefined;
+  low._clientVersion = undefined;
+}
+
 /**
  * Serves MCP over streamable HTTP at `/mcp`, both protocol eras on one URL: 2026-07-28 requests
  * (those carrying the `_meta` protocol-version claim) go to the SDK's stateless handler with a
- * fresh server instance per request; everything else is the sessionful 2025 wire.
+ * server instance per request taken from a pool ({@link ModernInstancePool}); everything else is
+ * the sessionful 2025 wire.
  */
 export async function startHttpServer(options: HttpServerOptions = {}): Promise<RunningHttpServer> {
   const host = options.host ?? "127.0.0.1";
@@ -69,9 +122,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     ...optional("pageSize", options.pageSize),
     ...optional("version", options.version),
   };
-  const modern = createMcpHandler(() => createEverythingServer({ ...common, era: "modern", live: false }), {
-    legacy: "reject",
-  });
+  const pool = new ModernInstancePool(() => buildEverythingServer({ ...common, era: "modern", live: false }));
+  const modern = createMcpHandler(() => pool.acquire(), { legacy: "reject" });
   const legacy = new LegacySessions(() => createEverythingServer({ ...common, era: "legacy" }));
   const stopRelaying = state.onChange((change) => {
     if (change.kind === "tools") modern.notify.toolsChanged();
