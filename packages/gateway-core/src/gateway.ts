@@ -35,6 +35,7 @@ import { createWebSocketEndpoint } from "./mcp/downstream/websocket.js";
 import { createListPager } from "./mcp/list-pages.js";
 import { createMcpRouter } from "./mcp/router.js";
 import { createSubscriptionHub } from "./mcp/subscription-hub.js";
+import { ReverseTunnels } from "./mcp/upstream/reverse-tunnels.js";
 import { discoverUpstream } from "./mcp/upstream/upstream-discovery.js";
 import { createUpstreamPool } from "./mcp/upstream/upstream-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
@@ -44,6 +45,7 @@ import { createRegistrySnapshotSource } from "./registry/registry-snapshot.js";
 import { createResourceService } from "./registry/resources/resource-service.js";
 import { createServerService } from "./registry/servers/server-service.js";
 import { createToolService } from "./registry/tools/tool-service.js";
+import { createReverseProxyEndpoint } from "./reverse-proxy/reverse-proxy-endpoint.js";
 import { createSecretBox, type SecretBox } from "./security/secret-box.js";
 import { GATEWAY_VERSION } from "./version.js";
 
@@ -144,12 +146,17 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
   };
   // Its identity among federated gateways: loaded by prepare(), before any request is served.
   const federationIdentity = createFederationIdentity(database.db, settings.FEDERATION_ID);
+  // Connected reverse proxies: the upstreams of `REVERSE` gateways (see /reverse-proxy/ws).
+  const reverseTunnels = new ReverseTunnels();
   const gateways = createGatewayService({
     db: database.db,
     secrets,
     separator: settings.GATEWAY_TOOL_NAME_SEPARATOR,
     maskedValue: settings.MASKED_AUTH_VALUE,
-    discover: federatedDiscovery((target) => discoverUpstream(target, stdio), federationIdentity),
+    discover: federatedDiscovery(
+      (target) => discoverUpstream(target, stdio, reverseTunnels),
+      federationIdentity,
+    ),
     discoveryTimeoutMs: settings.HEALTH_CHECK_TIMEOUT * 1000,
     clientVersion: GATEWAY_VERSION,
   });
@@ -176,6 +183,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     defaultTimeoutMs: settings.TOOL_TIMEOUT * 1000,
     clientInfo: { name: "contextforge-gateway", version: GATEWAY_VERSION },
     stdio,
+    reverseTunnels,
     onBackgroundError: (error, gatewayId) =>
       logger.warn({ err: error, gatewayId }, "upstream subscription or listen stream failed"),
   });
@@ -276,11 +284,26 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     sessionIdleTimeoutMs: settings.MCP_SESSION_IDLE_TIMEOUT * 1000,
     sessionTokens: sessionTokensFor(settings),
     onSessionEnded: (id) => announce(BUS_TOPICS.session, { id }),
+    // Several replicas: a reply may reach another replica than the one whose call awaits it.
+    ...(settings.CACHE_TYPE === "redis" || settings.CACHE_TYPE === "database"
+      ? {
+          onSessionMessages: (sessionId, messages) =>
+            announce(BUS_TOPICS.sessionMessage, { sessionId, messages }),
+        }
+      : {}),
   });
   // A session a client ended on another replica: close the copy here, and never resume it.
   bus.subscribe(BUS_TOPICS.session, (payload) => {
     const id = typeof payload === "object" && payload !== null ? (payload as { id?: unknown }).id : undefined;
     if (typeof id === "string") mcp.sessions.forget(id);
+  });
+  // A client's answer or cancellation that reached another replica: the copy awaiting it is here?
+  bus.subscribe(BUS_TOPICS.sessionMessage, (payload) => {
+    const { sessionId, messages } = (typeof payload === "object" && payload !== null ? payload : {}) as {
+      sessionId?: unknown;
+      messages?: unknown;
+    };
+    if (typeof sessionId === "string" && Array.isArray(messages)) mcp.sessions.deliver(sessionId, messages);
   });
   const sse = createSseEndpoint({
     router,
@@ -301,6 +324,18 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     pingIntervalMs: settings.WEBSOCKET_PING_INTERVAL * 1000,
     logger,
   });
+  const reverseProxy = createReverseProxyEndpoint({
+    db: database.db,
+    gateways: registry.gateways,
+    tunnels: reverseTunnels,
+    authenticate,
+    authContext: (c) =>
+      authRequestContext(c, settings.TRUST_PROXY_AUTH ? settings.PROXY_USER_HEADER : undefined),
+    authHeaderName: settings.AUTH_HEADER_NAME,
+    pingIntervalMs: settings.WEBSOCKET_PING_INTERVAL * 1000,
+    onReachabilityChange: changed,
+    logger,
+  });
   // Users, roles or tokens changed (here or on another replica): open WebSocket sessions, which
   // authenticated once at the upgrade, are checked again; revoked credentials are disconnected.
   function authChanged(): void {
@@ -311,6 +346,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     mcp,
     sse,
     webSocket,
+    reverseProxy,
     authenticate,
     auth,
     settings,
@@ -435,6 +471,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       await healthLoop?.stop();
       await election?.close();
       // Long-lived streams and upgraded sockets would keep the HTTP server from closing.
+      reverseProxy.close();
       await Promise.allSettled([sse.close(), webSocket.close()]);
       if (current) {
         await new Promise<void>((resolve, reject) => {

@@ -13,9 +13,10 @@ type OpenApiDocument = {
 };
 
 const METHODS = ["get", "put", "post", "delete", "patch"];
-// Routes that are not REST: the MCP transports, the docs page and the document itself.
+// Routes that are not REST: the MCP transports, the reverse proxy tunnel, the docs page and the
+// document itself.
 const NOT_REST =
-  /^\/(?:mcp|sse|message|ws|rpc|docs|openapi\.json|\.well-known\/.*|servers\/:id\/(?:mcp|sse|message|ws))$/;
+  /^\/(?:mcp|sse|message|ws|rpc|docs|openapi\.json|reverse-proxy\/ws|\.well-known\/.*|servers\/:id\/(?:mcp|sse|message|ws))$/;
 
 const gateway = createGateway({
   settings: loadSettings({

@@ -37,7 +37,13 @@ export const BUS_TOPICS: {
   readonly auth: "auth";
   /** A client ended a 2025 MCP session (DELETE); payload `{ id }`: close copies, never resume it. */
   readonly session: "session";
-} = { registry: "registry", auth: "auth", session: "session" };
+  /**
+   * A client's replies (to sampling, elicitation, roots requests) or cancellations reached a
+   * replica that does not await them; payload `{ sessionId, messages }`: the replica whose copy
+   * of the session does, handles them.
+   */
+  readonly sessionMessage: "session-message";
+} = { registry: "registry", auth: "auth", session: "session", sessionMessage: "session-message" };
 
 /** Topic names: short, and safe in a Redis channel name and a varchar(64) column. */
 const TOPIC = /^[a-z0-9][a-z0-9._-]{0,63}$/;

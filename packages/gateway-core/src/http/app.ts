@@ -31,6 +31,7 @@ import type { ServerService } from "../registry/servers/server-service.js";
 import type { PageLimits } from "../registry/shared/list-query.js";
 import { createToolRoutes } from "../registry/tools/tool-routes.js";
 import type { ToolService } from "../registry/tools/tool-service.js";
+import type { ReverseProxyEndpoint } from "../reverse-proxy/reverse-proxy-endpoint.js";
 import { corsPolicy, securityHeaders } from "../security/security-headers.js";
 import { DOCS_PAGE } from "./docs-page.js";
 import { createOpenApiDocument } from "./openapi-document.js";
@@ -63,6 +64,8 @@ export interface AppDependencies {
   readonly sse: SseEndpoint;
   /** The WebSocket endpoints (`/ws`, `/servers/{id}/ws`). */
   readonly webSocket: WebSocketEndpoint;
+  /** `GET /reverse-proxy/ws`, where reverse proxies connect; absent: not served. */
+  readonly reverseProxy?: ReverseProxyEndpoint;
 }
 
 /** The REST API of the registry, mounted at `/v1` and (legacy) at the root. */
@@ -117,6 +120,7 @@ export function createApp({
   rpc,
   sse,
   webSocket,
+  reverseProxy,
 }: AppDependencies): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>({ strict: false });
   app.use("*", securityHeaders(settings));
@@ -153,6 +157,7 @@ export function createApp({
   // `token` query parameter or subprotocol) before accepting the upgrade.
   app.get("/ws", (c, next) => webSocket.handle(c, next, undefined));
   app.get("/servers/:id/ws", (c, next) => webSocket.handle(c, next, c.req.param("id")));
+  if (reverseProxy) app.get("/reverse-proxy/ws", (c, next) => reverseProxy.handle(c, next));
   // Auth routes that need no principal (login), mounted before the guard.
   app.route("/auth", createLoginRoutes(auth.sessions));
   app.use(

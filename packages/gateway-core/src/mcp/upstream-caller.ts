@@ -23,7 +23,8 @@ export interface CallRelay {
 }
 
 /** An upstream as the session pool addresses it: over HTTP or WebSocket, or a stdio command it runs. */
-export type UpstreamAddress = (HttpUpstreamAddress | StdioUpstreamAddress) & UpstreamCallPolicy;
+export type UpstreamAddress = (HttpUpstreamAddress | StdioUpstreamAddress | ReverseUpstreamAddress) &
+  UpstreamCallPolicy;
 
 /** How calls to an upstream are made, whatever its transport (the gateway's settings). */
 export interface UpstreamCallPolicy {
@@ -39,6 +40,14 @@ export interface HttpUpstreamAddress {
   readonly url: string;
   readonly transport: "STREAMABLEHTTP" | "SSE" | "WEBSOCKET";
   readonly headers?: Readonly<Record<string, string>>;
+  readonly revision: number;
+}
+
+/** A server published through a reverse proxy's tunnel; `url` is `reverse://<slug>`. */
+export interface ReverseUpstreamAddress {
+  readonly gatewayId: string;
+  readonly url: string;
+  readonly transport: "REVERSE";
   readonly revision: number;
 }
 
@@ -93,6 +102,15 @@ export function addressOf(upstream: SnapshotUpstream): UpstreamAddress {
       args: stdio.args,
       env: stdio.env,
       ...(stdio.cwd === undefined ? {} : { cwd: stdio.cwd }),
+      revision: upstream.revision,
+      ...policy,
+    };
+  }
+  if (upstream.transport === "REVERSE") {
+    return {
+      gatewayId: upstream.gatewayId,
+      url: upstream.url,
+      transport: "REVERSE",
       revision: upstream.revision,
       ...policy,
     };

@@ -11,7 +11,7 @@ export interface SnapshotUpstream {
   readonly slug: string;
   /** For STDIO, a readable name (`stdio://<slug>`) used in messages only. */
   readonly url: string;
-  readonly transport: "STREAMABLEHTTP" | "SSE" | "WEBSOCKET" | "STDIO";
+  readonly transport: "STREAMABLEHTTP" | "SSE" | "WEBSOCKET" | "STDIO" | "REVERSE";
   /** Decrypted credentials for the upstream (never leave the process). */
   readonly headers: Readonly<Record<string, string>> | undefined;
   /** STDIO: how to start the server, its environment decrypted (never leaves the process). */
@@ -273,7 +273,9 @@ async function buildSnapshot(
 
 /** The stored transport name; rows older than the transport check default to streamable HTTP. */
 function snapshotTransport(stored: string): SnapshotUpstream["transport"] {
-  return stored === "SSE" || stored === "WEBSOCKET" || stored === "STDIO" ? stored : "STREAMABLEHTTP";
+  return stored === "SSE" || stored === "WEBSOCKET" || stored === "STDIO" || stored === "REVERSE"
+    ? stored
+    : "STREAMABLEHTTP";
 }
 
 /** A snapshot source over the database; call `invalidate()` after every registry change. */

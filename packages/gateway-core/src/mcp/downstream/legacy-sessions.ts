@@ -3,6 +3,7 @@ import {
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { isRoutable, SessionReplies } from "./session-replies.js";
 import { claimsOfInitialize, replayHandshake } from "./session-resume.js";
 import type { SessionTokens } from "./session-token.js";
 
@@ -12,6 +13,8 @@ interface Session {
   /** Who opened it and through which endpoint: another caller or path never reaches it. */
   readonly owner: string;
   readonly scope: string;
+  /** Set when replies may reach another replica ({@link LegacySessionsOptions.relay}). */
+  readonly replies: SessionReplies | undefined;
   lastUsed: number;
 }
 
@@ -23,12 +26,13 @@ function jsonRpcError(status: number, code: number, message: string): Response {
 const FIRST_VERSION_WITHOUT_BATCHES = "2025-06-18";
 
 /**
- * Reads a POST body that must not be a JSON-RPC batch: a 400 answer, or the parsed body for the
- * transport (so it is parsed once). Other media types go to the transport untouched (its 415).
+ * Reads a JSON POST body: a 400 answer, or the parsed body for the transport (so it is parsed
+ * once). With a `refusal`, a JSON-RPC batch is refused. Other media types go to the transport
+ * untouched (its 415).
  */
-async function unbatched(
+async function readPost(
   request: Request,
-  refusal: string,
+  refusal: string | undefined,
 ): Promise<Response | { readonly parsedBody: unknown } | undefined> {
   if (request.method !== "POST" || !isJsonContentType(request.headers.get("content-type"))) return undefined;
   let parsedBody: unknown;
@@ -37,7 +41,7 @@ async function unbatched(
   } catch {
     return jsonRpcError(400, -32700, "Parse error: Invalid JSON");
   }
-  return Array.isArray(parsedBody)
+  return Array.isArray(parsedBody) && refusal !== undefined
     ? jsonRpcError(400, -32600, `Invalid Request: ${refusal}`)
     : { parsedBody };
 }
@@ -53,6 +57,11 @@ export interface LegacySessionsOptions {
   readonly onEnded?: (id: string) => void;
   /** At most this many ended ids are remembered until they expire (default 100,000). */
   readonly maxEndedIds?: number;
+  /**
+   * Sends a client's replies and cancellations that no copy here awaits to the other replicas
+   * ({@link LegacySessions.deliver}). Without it (one replica), everything is handled here.
+   */
+  readonly relay?: (sessionId: string, messages: readonly unknown[]) => void;
 }
 
 /**
@@ -67,6 +76,8 @@ export interface LegacySessionsOptions {
  * rebuilds it (replaying the handshake) and serves the request, so a load balancer may send each
  * request anywhere. What lived only in the old copy stays there: its resource subscriptions,
  * logging level and open GET stream. Ids a client DELETEd are remembered until they expire.
+ * A call's server-to-client requests stay on the replica serving the call: with a `relay`, the
+ * client's answer (or its cancellation of the call) reaching another replica is relayed there.
  */
 export class LegacySessions {
   readonly #sessions = new Map<string, Session>();
@@ -100,18 +111,20 @@ export class LegacySessions {
       session.lastUsed = Date.now();
       // The SDK transport accepts batches whatever the session negotiated.
       const negotiated = session.server.getNegotiatedProtocolVersion() ?? "";
-      if (negotiated < FIRST_VERSION_WITHOUT_BATCHES) return session.transport.handleRequest(request);
-      const body = await unbatched(
+      const body = await readPost(
         request,
-        `protocol version ${negotiated} does not accept JSON-RPC batches`,
+        negotiated < FIRST_VERSION_WITHOUT_BATCHES
+          ? undefined
+          : `protocol version ${negotiated} does not accept JSON-RPC batches`,
       );
       if (body instanceof Response) return body;
-      return session.transport.handleRequest(request, body);
+      if (body === undefined || !session.replies) return session.transport.handleRequest(request, body);
+      return this.#route(request, sessionId, session, session.replies, body.parsedBody);
     }
     if (request.method !== "POST")
       return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
     // `initialize` MUST NOT be part of a batch (2025-03-26), and nothing else opens a session.
-    const body = await unbatched(request, "initialize must not be part of a JSON-RPC batch");
+    const body = await readPost(request, "initialize must not be part of a JSON-RPC batch");
     if (body instanceof Response) return body;
     return this.#open(request, body, owner, scope, createServer);
   }
@@ -128,12 +141,71 @@ export class LegacySessions {
     void session.server.close();
   }
 
+  /**
+   * Hands the replies and cancellations another replica relayed for session `id` to the local
+   * copy, if it is the one awaiting them; anything else is not for this replica.
+   */
+  deliver(id: string, messages: readonly unknown[]): void {
+    const session = this.#sessions.get(id);
+    const mine = session?.replies ? messages.filter((m) => isRoutable(m) && session.replies?.owns(m)) : [];
+    if (session && mine.length > 0) void this.#inject(id, session, mine);
+  }
+
   /** Closes every session. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
     await Promise.allSettled(sessions.map((session) => session.server.close()));
+  }
+
+  /**
+   * A body of only replies and cancellations goes where they are awaited: what this copy awaits
+   * is handled here, the rest relayed, and the client gets the 202 the spec gives such a body.
+   */
+  async #route(
+    request: Request,
+    id: string,
+    session: Session,
+    replies: SessionReplies,
+    parsedBody: unknown,
+  ): Promise<Response> {
+    const messages = Array.isArray(parsedBody) ? parsedBody : [parsedBody];
+    if (messages.length > 0 && messages.every(isRoutable)) {
+      const elsewhere = messages.filter((message) => !replies.owns(message));
+      if (elsewhere.length > 0) {
+        this.#options.relay?.(id, elsewhere);
+        const here = messages.filter((message) => replies.owns(message));
+        if (here.length > 0) await this.#inject(id, session, here);
+        return new Response(null, { status: 202 });
+      }
+    }
+    replies.serving(messages);
+    const accepted = messages.map((message) => replies.accept(message));
+    return session.transport.handleRequest(request, {
+      parsedBody: Array.isArray(parsedBody) ? accepted : accepted[0],
+    });
+  }
+
+  /** Passes `messages` to the local copy through its transport, as if the client had posted them. */
+  async #inject(id: string, session: Session, messages: readonly unknown[]): Promise<void> {
+    const version = session.server.getNegotiatedProtocolVersion();
+    const headers: Record<string, string> = {
+      accept: "application/json, text/event-stream",
+      "content-type": "application/json",
+      "mcp-session-id": id,
+      ...(version === undefined ? {} : { "mcp-protocol-version": version }),
+    };
+    const accepted = messages.map((message) => session.replies?.accept(message) ?? message);
+    try {
+      const response = await session.transport.handleRequest(
+        new Request("http://localhost/mcp", { method: "POST", headers }),
+        { parsedBody: accepted.length === 1 ? accepted[0] : accepted },
+      );
+      await response.body?.cancel();
+    } catch {
+      // The copy closed meanwhile: nothing awaits these any more.
+    }
   }
 
   async #open(
@@ -204,10 +276,10 @@ export class LegacySessions {
     createServer: () => Server,
   ): Promise<{ server: Server; transport: WebStandardStreamableHTTPServerTransport }> {
     const server = createServer();
-    const transport = new WebStandardStreamableHTTPServerTransport({
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator,
       onsessioninitialized: (id) => {
-        this.#sessions.set(id, { server, transport, owner, scope, lastUsed: Date.now() });
+        this.#sessions.set(id, { server, transport, owner, scope, replies, lastUsed: Date.now() });
         this.#evict();
       },
       onsessionclosed: (id) => {
@@ -217,6 +289,7 @@ export class LegacySessions {
         this.#options.onEnded?.(id);
       },
     });
+    const replies = this.#options.relay ? new SessionReplies(transport) : undefined;
     await server.connect(transport);
     const previous = server.onclose;
     server.onclose = () => {

@@ -23,6 +23,11 @@ export interface StreamableHttpOptions {
   readonly sessionTokens: SessionTokens;
   /** Called when a client ends a 2025 session with DELETE (to tell the other replicas). */
   readonly onSessionEnded?: (id: string) => void;
+  /**
+   * Sends a client's replies and cancellations that no 2025 session copy here awaits to the other
+   * replicas (they call `sessions.deliver`); leave unset with a single replica.
+   */
+  readonly onSessionMessages?: (sessionId: string, messages: readonly unknown[]) => void;
   /** Bridges upstream sampling/elicitation/roots requests to 2026 clients (`input_required`). */
   readonly inputBridge?: InputBridge;
 }
@@ -46,6 +51,7 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
     idleTimeoutMs: options.sessionIdleTimeoutMs,
     tokens: options.sessionTokens,
     ...(options.onSessionEnded ? { onEnded: options.onSessionEnded } : {}),
+    ...(options.onSessionMessages ? { relay: options.onSessionMessages } : {}),
   });
   const modern: McpHttpHandler = createMcpHandler(
     (ctx) => {

@@ -11,6 +11,7 @@ import {
   toUpstreamServerInfo,
   toUpstreamTool,
 } from "./normalize-upstream-items.js";
+import { type ReverseTunnelConnector, unreachableConnection } from "./reverse-tunnel-connector.js";
 import { toUpstreamError } from "./to-upstream-error.js";
 import type { DiscoveredUpstream } from "./upstream-catalog.js";
 import {
@@ -49,7 +50,13 @@ export const DEFAULT_MAX_PAGES_PER_LIST = 1_000;
 const DEFAULT_CLIENT_INFO: UpstreamClientInfo = { name: "contextforge-gateway", version: "0.0.0" };
 
 /** An upstream MCP server as registered by a user: over HTTP or WebSocket, or a stdio command. */
-export type UpstreamTarget = UpstreamHttpTarget | UpstreamStdioTarget;
+export type UpstreamTarget = UpstreamHttpTarget | UpstreamStdioTarget | UpstreamReverseTarget;
+
+/** A server published through a reverse proxy's tunnel (`reverse://<slug>`). */
+export interface UpstreamReverseTarget extends UpstreamDiscoveryOptions {
+  readonly transport: "REVERSE";
+  readonly url: string;
+}
 
 /** An upstream MCP server reachable over the network (streamable HTTP, SSE or WebSocket). */
 export interface UpstreamHttpTarget extends UpstreamDiscoveryOptions {
@@ -100,6 +107,7 @@ export interface UpstreamDiscoveryOptions {
 export async function discoverUpstream(
   target: UpstreamTarget,
   stdio: UpstreamStdioOptions = {},
+  reverseTunnels?: ReverseTunnelConnector,
 ): Promise<DiscoveredUpstream> {
   const timeoutMs = target.timeoutMs ?? DEFAULT_DISCOVERY_TIMEOUT_MS;
   if (!(timeoutMs > 0 && Number.isFinite(timeoutMs)))
@@ -108,7 +116,12 @@ export async function discoverUpstream(
   let safeUrl: string;
   let connection: UpstreamConnection;
   let ownSupervisor: StdioSupervisor | undefined;
-  if (target.transport === "STDIO") {
+  if (target.transport === "REVERSE") {
+    safeUrl = target.url;
+    connection = reverseTunnels
+      ? reverseTunnels.openConnection(target.url, { clientInfo })
+      : unreachableConnection(target.url, clientInfo);
+  } else if (target.transport === "STDIO") {
     safeUrl = target.url ?? `stdio://${target.command}`;
     // Without the gateway's supervisor, a private one that stops the process on release.
     const supervisor = stdio.supervisor ?? new StdioSupervisor({ idleTimeoutMs: 0 });
@@ -130,7 +143,10 @@ export async function discoverUpstream(
       ...(target.headers ? { headers: target.headers } : {}),
     });
   }
-  const secrets = Object.values((target.transport === "STDIO" ? target.env : target.headers) ?? {});
+  const secrets =
+    target.transport === "REVERSE"
+      ? []
+      : Object.values((target.transport === "STDIO" ? target.env : target.headers) ?? {});
   const maxPages = target.maxPagesPerList ?? DEFAULT_MAX_PAGES_PER_LIST;
   let deadline: DiscoveryDeadline | undefined;
   try {

@@ -2,7 +2,7 @@ import type { UpstreamNetworkTransport } from "./upstream-connection.js";
 import type { UpstreamStdioCommand } from "./upstream-stdio-connection.js";
 
 /** A registered upstream MCP server, as the data path needs it. */
-export type UpstreamEndpoint = UpstreamHttpEndpoint | UpstreamStdioEndpoint;
+export type UpstreamEndpoint = UpstreamHttpEndpoint | UpstreamStdioEndpoint | UpstreamReverseEndpoint;
 
 /**
  * Which upstream session a call of a downstream session uses.
@@ -59,4 +59,16 @@ export interface UpstreamStdioEndpoint extends UpstreamEndpointBase, UpstreamStd
   readonly url: string;
   /** `auto` (default) probes for 2026-07-28 and falls back to `initialize`; `legacy` skips the probe. */
   readonly versionNegotiation?: "auto" | "legacy";
+}
+
+/**
+ * A server published by a reverse proxy (`mcpreverseproxy`) through its tunnel to the gateway:
+ * one upstream session per pool session, only while the proxy is connected.
+ */
+export interface UpstreamReverseEndpoint extends UpstreamEndpointBase {
+  readonly transport: "REVERSE";
+  /** `reverse://<slug>`: which tunnel serves it. */
+  readonly url: string;
+  /** Always a 2025 `initialize` session through a tunnel. */
+  readonly versionNegotiation?: undefined;
 }

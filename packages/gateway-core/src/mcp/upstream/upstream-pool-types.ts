@@ -4,6 +4,7 @@ import type {
   GetPromptResult,
   ReadResourceResult,
 } from "@modelcontextprotocol/client";
+import type { ReverseTunnelConnector } from "./reverse-tunnel-connector.js";
 import type { UpstreamCallContext } from "./upstream-call-context.js";
 import type { UpstreamClientInfo } from "./upstream-connection.js";
 import type { UpstreamEndpoint } from "./upstream-endpoint.js";
@@ -133,6 +134,8 @@ export interface UpstreamPoolOptions {
    * after which a stdio session and its process stop.
    */
   readonly stdio?: UpstreamStdioOptions;
+  /** Where `REVERSE` upstreams' sessions go: the connected reverse proxies. Without it they are unreachable. */
+  readonly reverseTunnels?: ReverseTunnelConnector;
   /** Receives failures of background work (re-subscribing, listen streams). Default: ignored. */
   readonly onBackgroundError?: (error: unknown, gatewayId: string) => void;
 }

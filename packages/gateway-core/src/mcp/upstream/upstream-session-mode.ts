@@ -7,6 +7,8 @@ import type { UpstreamEndpoint } from "./upstream-endpoint.js";
  * (undefined: none connected yet).
  */
 export function wantsClientSession(endpoint: UpstreamEndpoint, stateful: boolean | undefined): boolean {
+  // A tunnel carries one session at a time: every caller shares it.
+  if (endpoint.transport === "REVERSE") return false;
   const mode = endpoint.sessionMode ?? "auto";
   if (mode !== "auto") return mode === "per_client";
   if (endpoint.transport === "STDIO") return false;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { StdioSupervisor } from "@contextforge/mcp-transport";
 import { CallDeadline, NO_SDK_TIMEOUT_MS, pausedWhileClientAnswers } from "./call-deadline.js";
 import { checkUpstreamTarget } from "./check-upstream-target.js";
+import { type ReverseTunnelConnector, unreachableConnection } from "./reverse-tunnel-connector.js";
 import { type ForwardedMethod, sendUpstreamRequest } from "./send-upstream-request.js";
 import type { DownstreamSessionKey, UpstreamCallContext } from "./upstream-call-context.js";
 import { judgeCallFailure } from "./upstream-call-failure.js";
@@ -28,8 +29,9 @@ import { UpstreamSubscriptions } from "./upstream-subscriptions.js";
 
 /** The pool's options with every default applied. */
 export type ResolvedUpstreamPoolOptions = Required<
-  Omit<UpstreamPoolOptions, "stdio" | "onBackgroundError">
+  Omit<UpstreamPoolOptions, "stdio" | "onBackgroundError" | "reverseTunnels">
 > & {
+  readonly reverseTunnels?: ReverseTunnelConnector | undefined;
   readonly stdio: UpstreamStdioOptions;
   readonly onBackgroundError: (error: unknown, gatewayId: string) => void;
 };
@@ -105,7 +107,7 @@ export class UpstreamSessionPool implements UpstreamPool {
   }
 
   subscribeResource(endpoint: UpstreamEndpoint, uri: string): Promise<void> {
-    if (endpoint.transport !== "STDIO")
+    if (endpoint.transport !== "STDIO" && endpoint.transport !== "REVERSE")
       checkUpstreamTarget(endpoint.url, endpoint.headers, endpoint.transport);
     return this.#subscriptions.subscribe(endpoint, uri);
   }
@@ -128,15 +130,16 @@ export class UpstreamSessionPool implements UpstreamPool {
   async ping(endpoint: UpstreamEndpoint, options: UpstreamPingOptions): Promise<UpstreamPingResult> {
     options.signal?.throwIfAborted();
     const stdio = endpoint.transport === "STDIO";
-    const safeUrl = stdio
-      ? endpoint.url
-      : checkUpstreamTarget(endpoint.url, endpoint.headers, endpoint.transport).safeUrl;
+    const safeUrl =
+      stdio || endpoint.transport === "REVERSE"
+        ? endpoint.url
+        : checkUpstreamTarget(endpoint.url, endpoint.headers, endpoint.transport).safeUrl;
     // A running stdio process is pinged without a hold, so the check never keeps it alive.
     const running = stdio ? this.#runningSession(endpoint) : undefined;
     if (stdio && running === undefined && options.startStdio !== true) return "not-running";
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-    const secrets = Object.values((endpoint.transport === "STDIO" ? endpoint.env : endpoint.headers) ?? {});
+    const secrets = secretsOf(endpoint);
     for (let attempt = 1; ; attempt++) {
       const session = attempt === 1 && running !== undefined ? running : this.#acquire(endpoint);
       const held = session !== running;
@@ -203,10 +206,10 @@ export class UpstreamSessionPool implements UpstreamPool {
     const timeoutMs = ctx.timeoutMs ?? endpoint.timeoutMs ?? this.#options.defaultTimeoutMs;
     ctx.signal?.throwIfAborted();
     const safeUrl =
-      endpoint.transport === "STDIO"
+      endpoint.transport === "STDIO" || endpoint.transport === "REVERSE"
         ? endpoint.url
         : checkUpstreamTarget(endpoint.url, endpoint.headers, endpoint.transport).safeUrl;
-    const secrets = Object.values((endpoint.transport === "STDIO" ? endpoint.env : endpoint.headers) ?? {});
+    const secrets = secretsOf(endpoint);
     for (let attempt = 1; ; attempt++) {
       const owner = this.#ownerOf(endpoint, ctx.downstreamSession);
       const session = owner === undefined ? this.#acquire(endpoint) : this.#acquireFor(endpoint, owner);
@@ -280,8 +283,9 @@ export class UpstreamSessionPool implements UpstreamPool {
       usable++;
       if (best === undefined || session.load < best.load) best = session;
     }
-    if (best !== undefined && (best.load === 0 || usable >= this.#options.maxSessionsPerUpstream))
-      return best;
+    // A tunnel carries one session at a time.
+    const max = endpoint.transport === "REVERSE" ? 1 : this.#options.maxSessionsPerUpstream;
+    if (best !== undefined && (best.load === 0 || usable >= max)) return best;
     return this.#open(endpoint);
   }
 
@@ -342,6 +346,11 @@ export class UpstreamSessionPool implements UpstreamPool {
       capabilities: { sampling: {}, elicitation: { form: {} }, roots: {} },
       ...(endpoint.versionNegotiation ? { versionNegotiation: endpoint.versionNegotiation } : {}),
     };
+    if (endpoint.transport === "REVERSE") {
+      const tunnels = this.#options.reverseTunnels;
+      if (tunnels === undefined) return unreachableConnection(endpoint.url, common.clientInfo);
+      return tunnels.openConnection(endpoint.url, common);
+    }
     if (endpoint.transport !== "STDIO") {
       const { endpoint: url } = checkUpstreamTarget(endpoint.url, endpoint.headers, endpoint.transport);
       return openUpstreamConnection(url, {
@@ -400,4 +409,11 @@ function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined
   return Promise.race([promise, aborted]).finally(() => {
     if (onAbort) signal.removeEventListener("abort", onAbort);
   });
+}
+
+/** The values an error message must never show: a stdio server's env, an upstream's headers. */
+function secretsOf(endpoint: UpstreamEndpoint): string[] {
+  if (endpoint.transport === "STDIO") return Object.values(endpoint.env ?? {});
+  if (endpoint.transport === "REVERSE") return [];
+  return Object.values(endpoint.headers ?? {});
 }

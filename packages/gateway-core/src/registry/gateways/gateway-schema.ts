@@ -12,7 +12,7 @@ import { fromJson, toBoolean } from "../shared/row-values.js";
 import type { AuthInput } from "../tools/tool-schema.js";
 
 /** Upstream transports a gateway can be registered with (ContextForge's names). */
-export type GatewayTransport = "SSE" | "STREAMABLEHTTP" | "WEBSOCKET" | "STDIO";
+export type GatewayTransport = "SSE" | "STREAMABLEHTTP" | "WEBSOCKET" | "STDIO" | "REVERSE";
 
 /** `POST /gateways` body (not wrapped, as in ContextForge), after validation. */
 export interface GatewayCreate extends AuthInput {

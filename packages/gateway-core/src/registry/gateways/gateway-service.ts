@@ -128,6 +128,8 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       timeoutMs: options.discoveryTimeoutMs,
       clientInfo: { name: "contextforge-gateway", version: options.clientVersion },
     };
+    // Server-managed: the tunnel of a connected reverse proxy, registered by the proxy itself.
+    if (row.transport === "REVERSE") return { ...common, transport: "REVERSE", url: row.url };
     if (row.transport === "STDIO") {
       const env = openEnv(row.env);
       return {

@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import { type JSONRPCMessage, parseJSONRPCMessage, type Transport } from "@modelcontextprotocol/client";
+import type { TunnelFrame } from "./reverse-tunnel-frames.js";
+
+/** The part of an accepted WebSocket a tunnel uses (Hono's `WSContext` fits). */
+export interface TunnelSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+const OPEN = 1;
+
+/**
+ * One connected reverse proxy: an accepted WebSocket carrying MCP sessions with the proxy's
+ * local server. The gateway is the MCP client; each {@link openSession} is one upstream session.
+ * The socket's owner feeds frames in with {@link receive} and reports its end with
+ * {@link socketClosed}, which closes every session (their pool sessions then close too).
+ */
+export class ReverseTunnel {
+  readonly #socket: TunnelSocket;
+  readonly #sessions = new Map<string, ReverseTunnelTransport>();
+  #closed = false;
+
+  constructor(socket: TunnelSocket) {
+    this.#socket = socket;
+  }
+
+  /** True until the socket ended. */
+  get open(): boolean {
+    return !this.#closed && this.#socket.readyState === OPEN;
+  }
+
+  /** A transport for a new MCP session through the tunnel; `start()` asks the proxy to open it. */
+  openSession(): ReverseTunnelTransport {
+    const transport = new ReverseTunnelTransport(this, randomUUID());
+    this.#sessions.set(transport.tunnelSessionId, transport);
+    return transport;
+  }
+
+  /** Sends one frame; false when the socket is gone. */
+  send(frame: TunnelFrame): boolean {
+    if (!this.open) return false;
+    this.#socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** One frame from the proxy (after registration). */
+  receive(frame: TunnelFrame): void {
+    if (frame.type !== "message" && frame.type !== "closed") return;
+    const session = this.#sessions.get(frame.session);
+    if (!session) return;
+    if (frame.type === "closed") session.ended();
+    else session.deliver(frame.message);
+  }
+
+  /** The socket ended: every session through it ends. */
+  socketClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const sessions = [...this.#sessions.values()];
+    this.#sessions.clear();
+    for (const session of sessions) session.ended();
+  }
+
+  /** Closes the socket (and so every session). */
+  close(code: number, reason: string): void {
+    if (this.#socket.readyState === OPEN) this.#socket.close(code, reason);
+    this.socketClosed();
+  }
+
+  /** @internal A session ended: forget it. */
+  forget(sessionId: string): void {
+    this.#sessions.delete(sessionId);
+  }
+}
+
+/** An SDK client transport for one MCP session through a {@link ReverseTunnel}. */
+export class ReverseTunnelTransport implements Transport {
+  /**
+   * The tunnel's id of this session. Not `sessionId`: the SDK client takes a transport with a
+   * `sessionId` for a reconnection and skips the `initialize` handshake.
+   */
+  readonly tunnelSessionId: string;
+  onclose?: (() => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onmessage?: ((message: JSONRPCMessage) => void) | undefined;
+  readonly #tunnel: ReverseTunnel;
+  #closed = false;
+
+  constructor(tunnel: ReverseTunnel, sessionId: string) {
+    this.#tunnel = tunnel;
+    this.tunnelSessionId = sessionId;
+  }
+
+  async start(): Promise<void> {
+    if (this.#closed || !this.#tunnel.send({ type: "open", session: this.tunnelSessionId }))
+      throw new Error("the reverse proxy tunnel is closed");
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.#closed || !this.#tunnel.send({ type: "message", session: this.tunnelSessionId, message }))
+      throw new Error("the reverse proxy tunnel is closed");
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#tunnel.send({ type: "close", session: this.tunnelSessionId });
+    this.ended();
+  }
+
+  /** @internal A message of this session from the proxy. */
+  deliver(value: unknown): void {
+    if (this.#closed) return;
+    let message: JSONRPCMessage;
+    try {
+      message = parseJSONRPCMessage(value);
+    } catch (error) {
+      this.onerror?.(new Error("the reverse proxy sent an invalid JSON-RPC message", { cause: error }));
+      return;
+    }
+    this.onmessage?.(message);
+  }
+
+  /** @internal The session ended (closed here, by the proxy, or with the socket). */
+  ended(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#tunnel.forget(this.tunnelSessionId);
+    this.onclose?.();
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { encodeTunnelFrame, parseTunnelFrame } from "./tunnel-frames.js";
+
+describe("tunnel frames", () => {
+  it("round-trips every frame type", () => {
+    const frames = [
+      { type: "register", name: "my-server", description: "d" },
+      { type: "registered", gatewayId: "g1", slug: "my-server" },
+      { type: "error", message: "no" },
+      { type: "open", session: "s1" },
+      { type: "close", session: "s1" },
+      { type: "closed", session: "s1" },
+      { type: "message", session: "s1", message: { jsonrpc: "2.0", id: 1, method: "ping" } },
+    ] as const;
+    for (const frame of frames) expect(parseTunnelFrame(encodeTunnelFrame(frame))).toEqual(frame);
+  });
+
+  it("rejects what is not a frame of the protocol", () => {
+    for (const text of [
+      "not json",
+      "null",
+      "[]",
+      '{"type":"nope"}',
+      '{"type":"register"}',
+      '{"type":"register","name":"x","description":3}',
+      '{"type":"open"}',
+      '{"type":"message","session":"s1"}',
+      '{"type":"message","session":"s1","message":"text"}',
+    ]) {
+      expect(parseTunnelFrame(text), text).toBeUndefined();
+    }
+  });
+});
