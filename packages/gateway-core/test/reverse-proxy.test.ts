@@ -131,6 +131,14 @@ describe("mcpreverseproxy through /reverse-proxy/ws", () => {
     await again.waitForOutput(/registered as local-everything/, 20_000);
     await waitForReachable("local-everything", true);
     expect((await gatewayNamed("local-everything"))?.id).toBe(row?.id);
+    // What the proxy decides cannot be changed through the API; the gateway's own fields can.
+    const renamed = await api("PUT", `/gateways/${row?.id}`, { name: "other-name" });
+    expect(renamed.status).toBe(422);
+    const described = await api<{ description: string }>("PUT", `/gateways/${row?.id}`, {
+      description: "the laptop's tools",
+    });
+    expect(described.status).toBe(200);
+    expect(described.body.description).toBe("the laptop's tools");
     const back = await client.callTool({ name: "local-everything-echo", arguments: { message: "back" } });
     expect(textOf(back)).toBe("back");
 

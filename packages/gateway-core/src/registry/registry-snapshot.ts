@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Ownership } from "../auth/access.js";
 import type { DatabaseSchema } from "../db/database-schema.js";
+import { fromJson, toBoolean } from "../db/row-values.js";
 import type { SecretBox } from "../security/secret-box.js";
 import { type GatewaySessionMode, sessionModeOf } from "./gateways/gateway-schema.js";
-import { fromJson, toBoolean } from "./shared/row-values.js";
 
 /** How to reach the upstream that provides an item. */
 export interface SnapshotUpstream {

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DatabaseSchema } from "../../db/database-schema.js";
-import { newId, nowIso } from "../../registry/shared/row-values.js";
+import { newId, nowIso } from "../../db/row-values.js";
 import { SYSTEM_ROLES } from "../permissions.js";
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/database-schema.js";
+import { nowIso } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { nowIso } from "../../registry/shared/row-values.js";
 import { holdsAnywhere, may } from "../access.js";
 import type { AuthDirectory } from "../auth-directory.js";
 import { grantsAny, PERMISSIONS } from "../permissions.js";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { readJsonBody } from "../../registry/shared/read-json-body.js";
-import { parseWith } from "../../registry/shared/zod-issues.js";
+import { readJsonBody } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import type { GatewayEnv } from "../principal.js";
 import { authBodyLimit } from "../users/session-routes.js";
 import type { GrantService } from "./grant-service.js";

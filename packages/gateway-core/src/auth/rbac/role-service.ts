@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/database-schema.js";
+import { newId, nowIso } from "../../db/row-values.js";
 import { GatewayError, validationError } from "../../errors/gateway-error.js";
-import { newId, nowIso } from "../../registry/shared/row-values.js";
 import { holdsAnywhere } from "../access.js";
 import type { Principal } from "../principal.js";
 import { readsRoles, USER_MANAGEMENT } from "./permission-checks.js";

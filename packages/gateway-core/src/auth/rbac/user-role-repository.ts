@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { DatabaseSchema, UserRolesTable } from "../../db/database-schema.js";
-import { nowIso, toBoolean } from "../../registry/shared/row-values.js";
+import { nowIso, toBoolean } from "../../db/row-values.js";
 import type { RoleScope } from "../permissions.js";
 import type { UserRoleRead } from "./role-schema.js";
 

@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 import type { DatabaseSchema, EmailTeamMembersTable, EmailTeamsTable } from "../../db/database-schema.js";
+import { toBoolean } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { toBoolean } from "../../registry/shared/row-values.js";
 import { roleForMembership } from "../permissions.js";
 import type { Principal } from "../principal.js";
 import { revokeTeamRoles, setTeamRole } from "../rbac/grant-repository.js";

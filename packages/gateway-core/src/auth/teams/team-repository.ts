@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DatabaseSchema, EmailTeamMembersTable, EmailTeamsTable } from "../../db/database-schema.js";
-import { newId, nowIso } from "../../registry/shared/row-values.js";
+import { newId, nowIso } from "../../db/row-values.js";
 import type { TeamRole } from "./team-schema.js";
 
 /** The database or a transaction on it. */

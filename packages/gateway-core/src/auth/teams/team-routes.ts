@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
-import { snakeCaseKeys } from "../../registry/shared/input-keys.js";
-import { readJsonBody } from "../../registry/shared/read-json-body.js";
-import { parseWith } from "../../registry/shared/zod-issues.js";
+import { snakeCaseKeys } from "../../edge/input-keys.js";
+import { readJsonBody } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import type { GatewayEnv } from "../principal.js";
 import type { TeamInvitationService } from "./team-invitation-service.js";
 import {

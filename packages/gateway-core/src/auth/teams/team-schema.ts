@@ -4,8 +4,8 @@ import type {
   EmailTeamMembersTable,
   EmailTeamsTable,
 } from "../../db/database-schema.js";
+import { toBoolean } from "../../db/row-values.js";
 import { nameField } from "../../registry/shared/entity-fields.js";
-import { toBoolean } from "../../registry/shared/row-values.js";
 import { isEmail } from "../users/user-schema.js";
 
 /** A member's role in a team: owners manage it (team_admin), members use it (developer). */

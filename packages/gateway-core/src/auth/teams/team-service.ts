@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Settings } from "../../config/settings.js";
 import type { DatabaseSchema, EmailTeamsTable } from "../../db/database-schema.js";
+import { newId, nowIso, toBoolean } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { newId, nowIso, toBoolean } from "../../registry/shared/row-values.js";
 import type { Principal } from "../principal.js";
 import { holdsInTeam } from "../rbac/permission-checks.js";
 import { actsAsUser, seesTeam, tokenPermits } from "./team-access.js";

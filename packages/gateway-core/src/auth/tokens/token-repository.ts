@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { DatabaseSchema, EmailApiTokensTable, TokenRevocationsTable } from "../../db/database-schema.js";
-import { fromJson, nowIso, toBoolean } from "../../registry/shared/row-values.js";
+import { fromJson, nowIso, toBoolean } from "../../db/row-values.js";
 import type { TokenRead } from "./token-schema.js";
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;

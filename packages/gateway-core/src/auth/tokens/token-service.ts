@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/database-schema.js";
+import { newId } from "../../db/row-values.js";
 import { GatewayError, validationError } from "../../errors/gateway-error.js";
-import { newId } from "../../registry/shared/row-values.js";
 import { canSee } from "../access.js";
 import type { JwtService } from "../jwt-service.js";
 import type { Principal } from "../principal.js";

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Settings } from "../../config/settings.js";
 import type { DatabaseSchema, EmailUsersTable } from "../../db/database-schema.js";
+import { toBoolean } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { toBoolean } from "../../registry/shared/row-values.js";
 import type { PasswordHasher } from "../passwords/password-hasher.js";
 import { countFailedLogin, findUser, updateUser } from "./user-repository.js";
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { newId } from "../../registry/shared/row-values.js";
+import { newId } from "../../db/row-values.js";
 import { revokeTokenId } from "./token-revocation-repository.js";
 import type { Db } from "./user-repository.js";
 

@@ -1,9 +1,9 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { snakeCaseKeys } from "../../edge/input-keys.js";
+import { readJsonBody } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { snakeCaseKeys } from "../../registry/shared/input-keys.js";
-import { readJsonBody } from "../../registry/shared/read-json-body.js";
-import { parseWith } from "../../registry/shared/zod-issues.js";
 import type { GatewayEnv, Principal } from "../principal.js";
 import type { SessionService } from "./session-service.js";
 import { changePasswordSchema, loginSchema } from "./user-schema.js";

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Settings } from "../../config/settings.js";
 import type { DatabaseSchema } from "../../db/database-schema.js";
+import { nowIso } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { nowIso } from "../../registry/shared/row-values.js";
 import type { JwtService } from "../jwt-service.js";
 import { revokeTokenId } from "./token-revocation-repository.js";
 import type { UserRead } from "./user-schema.js";

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
+import { decodeCursor, encodeCursor } from "../../db/cursor.js";
 import type { DatabaseSchema, EmailUsersTable } from "../../db/database-schema.js";
-import { decodeCursor, encodeCursor } from "../../registry/shared/cursor.js";
 
 /** A database handle or a transaction on it. */
 export type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;

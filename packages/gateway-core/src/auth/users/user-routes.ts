@@ -1,8 +1,8 @@
 import { type Context, Hono } from "hono";
+import { snakeCaseKeys } from "../../edge/input-keys.js";
+import { readJsonBody } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { snakeCaseKeys } from "../../registry/shared/input-keys.js";
-import { readJsonBody } from "../../registry/shared/read-json-body.js";
-import { parseWith } from "../../registry/shared/zod-issues.js";
 import { holdsAnywhere } from "../access.js";
 import type { GatewayEnv, Principal } from "../principal.js";
 import { authBodyLimit } from "./session-routes.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EmailUsersTable } from "../../db/database-schema.js";
-import { toBoolean } from "../../registry/shared/row-values.js";
+import { toBoolean } from "../../db/row-values.js";
 import { PASSWORD_MAX_LENGTH } from "../passwords/password-policy.js";
 
 /** A user as the API answers it (ContextForge's `EmailUserResponse`): never the password hash. */

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/database-schema.js";
-import { toBoolean } from "../shared/row-values.js";
+import { toBoolean } from "../../db/row-values.js";
 
 // Health is state, not configuration: these writes bump no version and record no history.
 

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { GatewayEnv } from "../../auth/principal.js";
+import { snakeCaseKeys } from "../../edge/input-keys.js";
+import { readJsonBody } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import { actorOf, authorizeCreate, authorizeEntity, mountEntityRoutes } from "../shared/entity-routes.js";
-import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
-import { readJsonBody } from "../shared/read-json-body.js";
-import { parseWith } from "../shared/zod-issues.js";
 import { gatewayCreateSchema, gatewayUpdateSchema } from "./gateway-schema.js";
 import type { GatewayService } from "./gateway-service.js";
 

@@ -1,6 +1,7 @@
 import { isAbsolute } from "node:path";
 import { z } from "zod";
 import type { GatewaysTable } from "../../db/database-schema.js";
+import { fromJson, toBoolean } from "../../db/row-values.js";
 import {
   descriptionField,
   nameField,
@@ -8,7 +9,6 @@ import {
   tagsField,
   type Visibility,
 } from "../shared/entity-fields.js";
-import { fromJson, toBoolean } from "../shared/row-values.js";
 import type { AuthInput } from "../tools/tool-schema.js";
 
 /** Upstream transports a gateway can be registered with (ContextForge's names). */

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, GatewaysTable } from "../../db/database-schema.js";
+import { newId, nowIso } from "../../db/row-values.js";
 import { GatewayError, validationError } from "../../errors/gateway-error.js";
 import { gatewayIdOf } from "../../federation/federation-marker.js";
 import type { DiscoveredUpstream, UpstreamTarget } from "../../mcp/upstream/upstream-discovery.js";
@@ -9,7 +10,6 @@ import { authHeadersFrom, mentionsAuth } from "../shared/auth-headers.js";
 import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
-import { newId, nowIso } from "../shared/row-values.js";
 import { type EntityVersion, versionedEntityStore } from "../shared/versioned-entity.js";
 import { type NameSeparator, slugify } from "../tools/exposed-tool-name.js";
 import { deleteVersions } from "../versions/version-repository.js";
@@ -278,8 +278,9 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
 
     async update(id, input, actor) {
       const current = await store.get(db, id);
+      if (current.transport === "REVERSE") checkReverseUpdate(input);
       const transport = input.transport ?? (current.transport as GatewayCreate["transport"]);
-      checkUpdateTransport(current, input, transport);
+      if (current.transport !== "REVERSE") checkUpdateTransport(current, input, transport);
       const patch: Partial<GatewaysTable> = {};
       if (input.name !== undefined) {
         patch.name = input.name;
@@ -440,6 +441,39 @@ function stdioUrl(slug: string): string {
  * a URL; an HTTP or WebSocket one takes no stdio fields, and its URL (sent or stored) must suit the
  * transport (a change to WEBSOCKET alone cannot keep an http(s) URL).
  */
+// How a reverse proxy is reached is its own business: it registers itself under its name.
+const REVERSE_MANAGED = [
+  "name",
+  "url",
+  "transport",
+  "command",
+  "args",
+  "env",
+  "cwd",
+  "auth_type",
+  "auth_token",
+  "auth_username",
+  "auth_password",
+  "auth_header_key",
+  "auth_header_value",
+  "passthrough_headers",
+] as const;
+
+/** A reverse proxy's gateway: only what the gateway decides (description, ownership, limits) changes. */
+function checkReverseUpdate(input: GatewayUpdate): void {
+  const given = input as Record<string, unknown>;
+  const managed = REVERSE_MANAGED.filter((field) => given[field] !== undefined);
+  if (managed.length > 0) {
+    throw validationError(
+      managed.map((field) => ({
+        loc: ["body", field],
+        msg: "set by the reverse proxy that registered this gateway; change it on the proxy (--name, --local-stdio)",
+        type: "value_error",
+      })),
+    );
+  }
+}
+
 function checkUpdateTransport(current: GatewaysTable, input: GatewayUpdate, transport: string): void {
   const keptUrl = transport !== "STDIO" && current.transport !== "STDIO" ? current.url : undefined;
   const problems = transportProblems(

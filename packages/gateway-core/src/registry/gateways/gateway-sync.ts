@@ -1,4 +1,5 @@
 import type { CommonColumns, PromptsTable, ResourcesTable, ToolsTable } from "../../db/database-schema.js";
+import { newId, nowIso, toBoolean } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type {
   DiscoveredUpstream,
@@ -8,7 +9,6 @@ import type {
   UpstreamTool,
 } from "../../mcp/upstream/upstream-discovery.js";
 import { type Db, valueTaken } from "../shared/entity-table.js";
-import { newId, nowIso, toBoolean } from "../shared/row-values.js";
 import { exposedToolName, type NameSeparator } from "../tools/exposed-tool-name.js";
 import { recordVersion, type VersionedEntity } from "../versions/version-repository.js";
 

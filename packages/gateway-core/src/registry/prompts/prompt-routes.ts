@@ -1,11 +1,11 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { GatewayEnv } from "../../auth/principal.js";
+import { snakeCaseKeys } from "../../edge/input-keys.js";
+import { readJsonBody, unwrapBody, withExtras } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import { actorOf, authorizeCreate, authorizeEntity, mountEntityRoutes } from "../shared/entity-routes.js";
-import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
-import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
-import { parseWith } from "../shared/zod-issues.js";
 import { promptCreateSchema, promptUpdateSchema } from "./prompt-schema.js";
 import type { PromptService } from "./prompt-service.js";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PromptsTable } from "../../db/database-schema.js";
+import { fromJson, toBoolean } from "../../db/row-values.js";
 import {
   descriptionField,
   nameField,
@@ -7,7 +8,6 @@ import {
   tagsField,
   type Visibility,
 } from "../shared/entity-fields.js";
-import { fromJson, toBoolean } from "../shared/row-values.js";
 
 /** One argument a prompt takes. */
 export interface PromptArgument {

@@ -1,10 +1,10 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, PromptsTable } from "../../db/database-schema.js";
+import { newId, nowIso } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
-import { newId, nowIso } from "../shared/row-values.js";
 import { type EntityVersion, gatewaySlugsOf, versionedEntityStore } from "../shared/versioned-entity.js";
 import { exposedToolName, type NameSeparator } from "../tools/exposed-tool-name.js";
 import { type PromptCreate, type PromptRead, type PromptUpdate, toPromptRead } from "./prompt-schema.js";

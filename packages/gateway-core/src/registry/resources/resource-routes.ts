@@ -2,6 +2,9 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { canSee } from "../../auth/access.js";
 import type { GatewayEnv } from "../../auth/principal.js";
+import { snakeCaseKeys } from "../../edge/input-keys.js";
+import { readJsonBody, unwrapBody, withExtras } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import {
   actorOf,
   authorizeCreate,
@@ -9,10 +12,7 @@ import {
   mountEntityRoutes,
   ownershipOf,
 } from "../shared/entity-routes.js";
-import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
-import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
-import { parseWith } from "../shared/zod-issues.js";
 import { resourceCreateSchema, resourceUpdateSchema } from "./resource-schema.js";
 import type { ResourceService } from "./resource-service.js";
 

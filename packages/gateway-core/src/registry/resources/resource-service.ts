@@ -1,10 +1,10 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, ResourcesTable } from "../../db/database-schema.js";
+import { newId, nowIso, toBoolean } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
-import { newId, nowIso, toBoolean } from "../shared/row-values.js";
 import { type EntityVersion, versionedEntityStore } from "../shared/versioned-entity.js";
 import {
   type ResourceCreate,

@@ -2,6 +2,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { canSee } from "../../auth/access.js";
 import type { GatewayEnv } from "../../auth/principal.js";
+import { snakeCaseKeys } from "../../edge/input-keys.js";
+import { readJsonBody, unwrapBody, withExtras } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import {
   actorOf,
   authorizeCreate,
@@ -9,10 +12,7 @@ import {
   mountEntityRoutes,
   ownershipOf,
 } from "../shared/entity-routes.js";
-import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
-import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
-import { parseWith } from "../shared/zod-issues.js";
 import { serverCreateSchema, serverUpdateSchema } from "./server-schema.js";
 import type { ServerService } from "./server-service.js";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ServersTable } from "../../db/database-schema.js";
+import { fromJson, toBoolean } from "../../db/row-values.js";
 import {
   descriptionField,
   nameField,
@@ -7,7 +8,6 @@ import {
   tagsField,
   type Visibility,
 } from "../shared/entity-fields.js";
-import { fromJson, toBoolean } from "../shared/row-values.js";
 
 /** The items a virtual server exposes, by id. */
 export interface ServerAssociations {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, ServersTable } from "../../db/database-schema.js";
+import { newId, nowIso } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { PromptRead } from "../prompts/prompt-schema.js";
 import type { PromptService } from "../prompts/prompt-service.js";
@@ -8,7 +9,6 @@ import type { ResourceService } from "../resources/resource-service.js";
 import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
-import { newId, nowIso } from "../shared/row-values.js";
 import { type EntityVersion, versionedEntityStore } from "../shared/versioned-entity.js";
 import type { ToolRead } from "../tools/tool-schema.js";
 import type { ToolService } from "../tools/tool-service.js";

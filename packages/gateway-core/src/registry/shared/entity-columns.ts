@@ -1,6 +1,6 @@
 import type { CommonColumns } from "../../db/database-schema.js";
+import { nowIso } from "../../db/row-values.js";
 import type { Visibility } from "./entity-fields.js";
-import { nowIso } from "./row-values.js";
 
 /** The ownership fields every create and update body may carry. */
 export interface OwnershipInput {

@@ -2,12 +2,12 @@ import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { canSee, may, mayCreate, type Ownership, visibilityFilter } from "../../auth/access.js";
 import type { GatewayEnv, Principal } from "../../auth/principal.js";
+import { snakeCaseKeys } from "../../edge/input-keys.js";
+import { readJsonBody } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { OwnershipInput } from "./entity-columns.js";
-import { snakeCaseKeys } from "./input-keys.js";
 import { type ListQuery, type PageLimits, parseListQuery } from "./list-query.js";
-import { readJsonBody } from "./read-json-body.js";
-import { parseWith } from "./zod-issues.js";
 
 /** What every registry service offers beyond create. */
 export interface EntityService<Read, Update> {

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
+import { decodeCursor, encodeCursor } from "../../db/cursor.js";
 import type { DatabaseSchema } from "../../db/database-schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { ListQuery } from "./list-query.js";
 
 /** The registry tables that share the common columns (id, tags, enabled, created_at, version...). */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { VisibilityFilter } from "../../auth/access.js";
+import { zodIssues } from "../../edge/zod-issues.js";
 import { validationError } from "../../errors/gateway-error.js";
-import { zodIssues } from "./zod-issues.js";
 
 /** What every list route accepts (ContextForge's query parameters). */
 export interface ListQuery {

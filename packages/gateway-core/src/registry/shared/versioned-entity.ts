@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { CommonColumns, DatabaseSchema } from "../../db/database-schema.js";
+import { nowIso, toBoolean } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import {
   deleteVersions,
@@ -9,7 +10,6 @@ import {
   type VersionedEntity,
 } from "../versions/version-repository.js";
 import { type Db, type EntityTableName, getRow, updateRow } from "./entity-table.js";
-import { nowIso, toBoolean } from "./row-values.js";
 
 /** A row of a versioned registry table. */
 export type VersionedRow = CommonColumns & { id: string };

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import type { GatewayEnv } from "../../auth/principal.js";
+import { snakeCaseKeys } from "../../edge/input-keys.js";
+import { readJsonBody, unwrapBody, withExtras } from "../../edge/read-json-body.js";
+import { parseWith } from "../../edge/zod-issues.js";
 import { actorOf, authorizeCreate, mountEntityRoutes } from "../shared/entity-routes.js";
-import { snakeCaseKeys } from "../shared/input-keys.js";
 import type { PageLimits } from "../shared/list-query.js";
-import { readJsonBody, unwrapBody, withExtras } from "../shared/read-json-body.js";
-import { parseWith } from "../shared/zod-issues.js";
 import { toolCreateSchema, toolUpdateSchema } from "./tool-schema.js";
 import type { ToolService } from "./tool-service.js";
 

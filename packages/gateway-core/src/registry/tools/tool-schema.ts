@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ToolsTable } from "../../db/database-schema.js";
+import { fromJson, toBoolean } from "../../db/row-values.js";
 import {
   descriptionField,
   httpUrlField,
@@ -8,7 +9,6 @@ import {
   tagsField,
   type Visibility,
 } from "../shared/entity-fields.js";
-import { fromJson, toBoolean } from "../shared/row-values.js";
 
 /** How a tool is invoked. MCP tools come only from registered gateways. */
 export type IntegrationType = "MCP" | "REST" | "A2A";

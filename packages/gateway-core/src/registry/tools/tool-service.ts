@@ -1,12 +1,12 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, ToolsTable } from "../../db/database-schema.js";
+import { newId, nowIso } from "../../db/row-values.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { SecretBox } from "../../security/secret-box.js";
 import { authHeadersFrom, mentionsAuth } from "../shared/auth-headers.js";
 import { newEntityColumns, ownershipPatch } from "../shared/entity-columns.js";
 import { type Db, findRow, getRow, insertRow, listRows, valueTaken } from "../shared/entity-table.js";
 import type { ListQuery } from "../shared/list-query.js";
-import { newId, nowIso } from "../shared/row-values.js";
 import { type EntityVersion, gatewaySlugsOf, versionedEntityStore } from "../shared/versioned-entity.js";
 import { exposedToolName, type NameSeparator, slugify } from "./exposed-tool-name.js";
 import { type ToolCreate, type ToolRead, type ToolUpdate, toToolRead } from "./tool-schema.js";

@@ -1,5 +1,5 @@
+import { fromJson, newId, nowIso } from "../../db/row-values.js";
 import type { Db } from "../shared/entity-table.js";
-import { fromJson, newId, nowIso } from "../shared/row-values.js";
 
 /** The kinds of entity whose history is kept. */
 export type VersionedEntity = "tool" | "resource" | "prompt" | "server" | "gateway";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type GatewayError, type ValidationIssue, validationError } from "../../errors/gateway-error.js";
+import { type GatewayError, type ValidationIssue, validationError } from "../errors/gateway-error.js";
 
 /** zod's issues as {@link ValidationIssue}s, located under `prefix` (e.g. `["body", "tool"]`). */
 export function zodIssues(error: z.ZodError, prefix: readonly (string | number)[]): ValidationIssue[] {

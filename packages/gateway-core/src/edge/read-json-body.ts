@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { GatewayError } from "../../errors/gateway-error.js";
+import { GatewayError } from "../errors/gateway-error.js";
 import { snakeCaseKeys } from "./input-keys.js";
 import { parseWith } from "./zod-issues.js";
 

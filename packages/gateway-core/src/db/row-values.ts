@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DbBoolean } from "../../db/database-schema.js";
+import type { DbBoolean } from "./database-schema.js";
 
 /** A new entity id: 32 lowercase hex characters, like ContextForge's `uuid4().hex`. */
 export function newId(): string {

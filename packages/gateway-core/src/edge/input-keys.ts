@@ -1,4 +1,4 @@
-import { GatewayError } from "../../errors/gateway-error.js";
+import { GatewayError } from "../errors/gateway-error.js";
 
 const CAMEL = /[A-Z]/g;
 

@@ -1,4 +1,4 @@
-import { GatewayError } from "../../errors/gateway-error.js";
+import { GatewayError } from "../errors/gateway-error.js";
 
 /** Where the next page starts: after the row with this creation time and id. */
 export interface CursorPosition {
