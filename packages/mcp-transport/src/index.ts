@@ -6,6 +6,7 @@ export {
   JsonRpcLineDecoder,
   type JsonRpcLineDecoderOptions,
 } from "./json-rpc-line-decoder.js";
+export { CommandLineError, splitCommandLine } from "./split-command-line.js";
 export { type ChildExit, StdioChild, type StdioChildOptions } from "./stdio-child.js";
 export type { LeasedChild, StdioLease } from "./stdio-lease.js";
 export { StdioLeaseTransport } from "./stdio-lease-transport.js";
@@ -21,3 +22,10 @@ export {
   type SupervisorErrorCode,
   type SupervisorErrorOptions,
 } from "./supervisor-error.js";
+export {
+  encodeTunnelFrame,
+  FATAL_CLOSE_CODES,
+  parseTunnelFrame,
+  TUNNEL_CLOSE_CODES,
+  type TunnelFrame,
+} from "./tunnel-frames.js";

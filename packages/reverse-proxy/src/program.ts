@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { CommandLineError, splitCommandLine } from "@contextforge/mcp-transport";
 import { Command, Option } from "commander";
 import { type LogLevel, stderrLogger } from "./logger.js";
 import { parseGatewayUrl, parseLogLevel, parseSeconds } from "./options/option-parsers.js";
@@ -8,7 +9,6 @@ import {
   DEFAULT_RECONNECT_DELAY_SECONDS,
   type ReverseProxyOptions,
 } from "./options/reverse-proxy-options.js";
-import { splitCommandLine } from "./options/split-command-line.js";
 import { defaultServerName, tunnelUrl } from "./options/tunnel-url.js";
 import { ReverseProxyError } from "./reverse-proxy-error.js";
 import { startReverseProxy } from "./start-reverse-proxy.js";
@@ -140,7 +140,13 @@ export function toReverseProxyOptions(cli: ReverseProxyCliOptions): ReverseProxy
       "invalid_options",
       "the gateway is required: pass --gateway <url> or set REVERSE_PROXY_GATEWAY",
     );
-  const command = splitCommandLine(cli.localStdio);
+  let command: string[];
+  try {
+    command = splitCommandLine(cli.localStdio);
+  } catch (error) {
+    if (error instanceof CommandLineError) throw new ReverseProxyError("invalid_options", error.message);
+    throw error;
+  }
   if (command.length === 0) throw new ReverseProxyError("invalid_options", "--local-stdio names no program");
   const name = cli.name?.trim() || defaultServerName(command);
   const token = cli.token?.trim();

@@ -1,14 +1,15 @@
-import { backoffDelay, resolveBackoff } from "@contextforge/mcp-transport";
+import {
+  backoffDelay,
+  encodeTunnelFrame,
+  FATAL_CLOSE_CODES,
+  parseTunnelFrame,
+  resolveBackoff,
+  type TunnelFrame,
+} from "@contextforge/mcp-transport";
 import WebSocket from "ws";
 import type { ReverseProxyOptions } from "./options/reverse-proxy-options.js";
 import { ReverseProxyError } from "./reverse-proxy-error.js";
 import { LocalSessions } from "./tunnel/local-sessions.js";
-import {
-  encodeTunnelFrame,
-  FATAL_CLOSE_CODES,
-  parseTunnelFrame,
-  type TunnelFrame,
-} from "./tunnel/tunnel-frames.js";
 
 /** A running reverse proxy. */
 export interface ReverseProxyHandle {

@@ -1,3 +1,4 @@
+import { parseTunnelFrame, TUNNEL_CLOSE_CODES } from "@contextforge/mcp-transport";
 import { upgradeWebSocket } from "@hono/node-server";
 import type { Context, Next } from "hono";
 import type { Kysely } from "kysely";
@@ -10,7 +11,6 @@ import { GatewayError } from "../errors/gateway-error.js";
 import { redactedUrl, webSocketAuthorization } from "../mcp/downstream/websocket-credentials.js";
 import { startWebSocketHeartbeat } from "../mcp/downstream/websocket-heartbeat.js";
 import { ReverseTunnel } from "../mcp/upstream/reverse-tunnel.js";
-import { parseTunnelFrame, TUNNEL_CLOSE_CODES } from "../mcp/upstream/reverse-tunnel-frames.js";
 import { type ReverseTunnels, reverseProxyUrl } from "../mcp/upstream/reverse-tunnels.js";
 import type { Logger } from "../observability/logger.js";
 import { writeGatewayHealth } from "../registry/gateways/gateway-health-repository.js";

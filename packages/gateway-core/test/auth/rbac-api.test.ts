@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DialectName } from "../../src/db/database-url.js";
+import { callerAs } from "../support/api-caller.js";
 import { addMember, seedTeam, seedUser } from "../support/auth-fixtures.js";
 import { describeEachDialect } from "../support/dialect-matrix.js";
 import { createTestGateway, type TestGateway } from "../support/test-gateway.js";
@@ -24,10 +25,6 @@ interface Grant extends Json {
   scope: string;
   scope_id: string | null;
 }
-interface Answer<T> {
-  status: number;
-  body: T;
-}
 
 const ADMIN = "admin@example.com";
 const ALICE = "alice@example.com";
@@ -38,29 +35,8 @@ await describeEachDialect("REST API /rbac", (dialect: DialectName) => {
   let t: TestGateway;
   let teamA: string;
   let teamB: string;
-  const tokens = new Map<string, string>();
 
-  /** Calls the API as `email` (a token minted for it, resolved to the stored user). */
-  const as = async <T = Json>(
-    email: string,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<Answer<T>> => {
-    let token = tokens.get(email);
-    if (!token) {
-      token = await t.gateway.mintToken(email, 60);
-      tokens.set(email, token);
-    }
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const response = await t.gateway.app.request(path, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const as = callerAs(() => t.gateway);
   const db = () => t.gateway.database.db;
   const roleCount = async () =>
     Number(

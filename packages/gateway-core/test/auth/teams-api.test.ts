@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DialectName } from "../../src/db/database-url.js";
+import { callerAs } from "../support/api-caller.js";
 import { describeEachDialect } from "../support/dialect-matrix.js";
 import { createTestGateway, type TestGateway } from "../support/test-gateway.js";
 
@@ -14,10 +15,6 @@ interface Team extends Json {
   slug: string;
   member_count: number;
 }
-interface Answer<T> {
-  status: number;
-  body: T;
-}
 
 const PASSWORD = "Correct-Horse-Battery-Staple-9";
 const ADMIN = "admin@example.com";
@@ -28,29 +25,8 @@ const DAVE = "dave@example.com";
 
 await describeEachDialect("REST API /teams", (dialect: DialectName) => {
   let t: TestGateway;
-  const tokens = new Map<string, string>();
 
-  /** Calls the API as `email` (a token minted for it, resolved to the stored user). */
-  const as = async <T = Json>(
-    email: string,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<Answer<T>> => {
-    let token = tokens.get(email);
-    if (!token) {
-      token = await t.gateway.mintToken(email, 60);
-      tokens.set(email, token);
-    }
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const response = await t.gateway.app.request(path, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const as = callerAs(() => t.gateway);
   const db = () => t.gateway.database.db;
   const teamRoles = async (teamId: string) =>
     (

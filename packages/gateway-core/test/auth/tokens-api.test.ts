@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DialectName } from "../../src/db/database-url.js";
+import { callerAs, callWith } from "../support/api-caller.js";
 import { addMember, seedTeam, seedUser } from "../support/auth-fixtures.js";
 import { describeEachDialect } from "../support/dialect-matrix.js";
 import { createTestGateway, type TestGateway } from "../support/test-gateway.js";
@@ -32,10 +33,6 @@ interface Page {
   limit: number;
   offset: number;
 }
-interface Answer<T> {
-  status: number;
-  body: T;
-}
 
 const ADMIN = "admin@example.com";
 const ALICE = "alice@example.com";
@@ -44,53 +41,12 @@ const FAST_HASHING = { ARGON2ID_MEMORY_COST: "8192", ARGON2ID_TIME_COST: "1" };
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-/** Calls the app with a bearer token, optionally from a client address. */
-async function callWith<T = Json>(
-  t: TestGateway,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  ip?: string,
-): Promise<Answer<T>> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  // @hono/node-server's getConnInfo reads the socket from the env binding: give it one.
-  const env =
-    ip === undefined ? undefined : { incoming: { socket: { remoteAddress: ip, remotePort: 40000 } } };
-  const response = await t.gateway.app.request(
-    path,
-    {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-    },
-    env,
-  );
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
 await describeEachDialect("REST API /tokens", (dialect: DialectName) => {
   let t: TestGateway;
   let teamA: string;
   let teamB: string;
-  const sessions = new Map<string, string>();
 
-  /** Calls the API as `email` through an interactive token (minted with the key). */
-  const as = async <T = Json>(
-    email: string,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<Answer<T>> => {
-    let token = sessions.get(email);
-    if (!token) {
-      token = await t.gateway.mintToken(email, 60);
-      sessions.set(email, token);
-    }
-    return callWith<T>(t, token, method, path, body);
-  };
+  const as = callerAs(() => t.gateway);
   const db = () => t.gateway.database.db;
   const tokenCount = async () =>
     Number(
@@ -154,7 +110,7 @@ await describeEachDialect("REST API /tokens", (dialect: DialectName) => {
     expect(claims).toMatchObject({ sub: ALICE, jti: row.jti, token_use: "api" });
 
     // The token works, and the lists and reads never show it again.
-    expect((await callWith(t, body.access_token, "GET", "/tools")).status).toBe(200);
+    expect((await callWith(t.gateway, body.access_token, "GET", "/tools")).status).toBe(200);
     const list = await as<Page>(ALICE, "GET", "/tokens");
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ total: 1, limit: 50, offset: 0 });
@@ -200,7 +156,7 @@ await describeEachDialect("REST API /tokens", (dialect: DialectName) => {
     });
     expect(narrow.status).toBe(201);
     expect(narrow.body.token).toMatchObject({ team_id: teamA, resource_scopes: ["tools.read"] });
-    const mine = await callWith<string[]>(t, narrow.body.access_token, "GET", "/rbac/my/permissions");
+    const mine = await callWith<string[]>(t.gateway, narrow.body.access_token, "GET", "/rbac/my/permissions");
     expect(mine.body).toEqual(["tools.read"]);
     // The admin may bind a token to any team.
     expect((await create(ADMIN, { name: "b-admin", expires_in_days: 1, team_id: teamB })).status).toBe(201);
@@ -240,26 +196,28 @@ await describeEachDialect("REST API /tokens", (dialect: DialectName) => {
   it("lets no API token manage tokens, not even its own owner's", async () => {
     const { body } = await create(ALICE, { name: "leaky", expires_in_days: 1 });
     const before = await tokenCount();
-    const minted = await callWith(t, body.access_token, "POST", "/tokens", {
+    const minted = await callWith(t.gateway, body.access_token, "POST", "/tokens", {
       name: "child",
       expires_in_days: 1,
     });
     expect(minted.status).toBe(403);
-    expect((await callWith(t, body.access_token, "GET", "/tokens")).status).toBe(403);
-    expect((await callWith(t, body.access_token, "DELETE", `/tokens/${body.token.id}`)).status).toBe(403);
+    expect((await callWith(t.gateway, body.access_token, "GET", "/tokens")).status).toBe(403);
+    expect((await callWith(t.gateway, body.access_token, "DELETE", `/tokens/${body.token.id}`)).status).toBe(
+      403,
+    );
     expect(await tokenCount()).toBe(before);
   });
 
   it("revokes a token: the next request with it is a 401, and the revocation is recorded", async () => {
     const { body } = await create(ALICE, { name: "short-lived", expires_in_days: 2 });
-    expect((await callWith(t, body.access_token, "GET", "/tools")).status).toBe(200);
+    expect((await callWith(t.gateway, body.access_token, "GET", "/tools")).status).toBe(200);
     // Someone else's token does not exist for Bob.
     expect((await as(BOB, "DELETE", `/tokens/${body.token.id}`)).status).toBe(404);
     expect((await as(BOB, "GET", `/tokens/${body.token.id}`)).status).toBe(404);
 
     const revoked = await as(ALICE, "DELETE", `/tokens/${body.token.id}`, { reason: "laptop lost" });
     expect(revoked.status).toBe(204);
-    expect((await callWith(t, body.access_token, "GET", "/tools")).status).toBe(401);
+    expect((await callWith(t.gateway, body.access_token, "GET", "/tools")).status).toBe(401);
 
     const row = await db()
       .selectFrom("email_api_tokens")
@@ -294,14 +252,14 @@ await describeEachDialect("REST API /tokens", (dialect: DialectName) => {
 
   it("refuses a token whose expiry has passed", async () => {
     const { body } = await create(ALICE, { name: "expiring", expires_in_days: 1 });
-    expect((await callWith(t, body.access_token, "GET", "/tools")).status).toBe(200);
+    expect((await callWith(t.gateway, body.access_token, "GET", "/tools")).status).toBe(200);
     await db()
       .updateTable("email_api_tokens")
       .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
       .where("id", "=", body.token.id)
       .execute();
     t.gateway.auth.changed();
-    const answer = await callWith<Json>(t, body.access_token, "GET", "/tools");
+    const answer = await callWith<Json>(t.gateway, body.access_token, "GET", "/tools");
     expect(answer.status).toBe(401);
     expect(answer.body.detail).toBe("token has expired");
     const active = await as<Page>(ALICE, "GET", "/tokens");
@@ -317,7 +275,7 @@ await describeEachDialect("REST API /tokens", (dialect: DialectName) => {
     expect(status).toBe(201);
     expect(body.token.ip_restrictions).toEqual(["10.1.0.0/16", "2001:db8::/32", "192.0.2.7"]);
     const from = async (ip: string | undefined) =>
-      (await callWith(t, body.access_token, "GET", "/tools", undefined, ip)).status;
+      (await callWith(t.gateway, body.access_token, "GET", "/tools", undefined, ip)).status;
     expect(await from("10.1.2.3")).toBe(200);
     expect(await from("::ffff:10.1.200.1")).toBe(200);
     expect(await from("2001:db8::42")).toBe(200);
@@ -340,14 +298,22 @@ await describeEachDialect("REST API /tokens", (dialect: DialectName) => {
     });
     expect(status).toBe(201);
     expect(body.token.server_id).toBe(serverId);
-    expect((await callWith(t, body.access_token, "GET", "/tools")).status).toBe(403);
+    expect((await callWith(t.gateway, body.access_token, "GET", "/tools")).status).toBe(403);
     const list = (params: Json) => ({ jsonrpc: "2.0", id: 1, method: "tools/list", params });
-    const elsewhere = await callWith<Json>(t, body.access_token, "POST", "/rpc", list({}));
+    const elsewhere = await callWith<Json>(t.gateway, body.access_token, "POST", "/rpc", list({}));
     expect(elsewhere.body.error).toMatchObject({ message: expect.stringContaining(serverId) });
-    const there = await callWith<Json>(t, body.access_token, "POST", "/rpc", list({ server_id: serverId }));
+    const there = await callWith<Json>(
+      t.gateway,
+      body.access_token,
+      "POST",
+      "/rpc",
+      list({ server_id: serverId }),
+    );
     expect(there.body).toMatchObject({ result: { tools: [] } });
     const ping = { jsonrpc: "2.0", id: 1, method: "ping" };
-    expect((await callWith(t, body.access_token, "POST", "/servers/another/mcp", ping)).status).toBe(403);
+    expect((await callWith(t.gateway, body.access_token, "POST", "/servers/another/mcp", ping)).status).toBe(
+      403,
+    );
   });
 
   it("updates name, description, tags and scope, within the owner's rights", async () => {
@@ -368,8 +334,12 @@ await describeEachDialect("REST API /tokens", (dialect: DialectName) => {
       ip_restrictions: ["10.0.0.0/8"],
     });
     // The new scope applies to the token already handed out.
-    expect((await callWith(t, body.access_token, "GET", "/tools", undefined, "10.9.9.9")).status).toBe(200);
-    expect((await callWith(t, body.access_token, "GET", "/tools", undefined, "11.0.0.1")).status).toBe(403);
+    expect(
+      (await callWith(t.gateway, body.access_token, "GET", "/tools", undefined, "10.9.9.9")).status,
+    ).toBe(200);
+    expect(
+      (await callWith(t.gateway, body.access_token, "GET", "/tools", undefined, "11.0.0.1")).status,
+    ).toBe(403);
 
     expect((await as(ALICE, "PUT", `/tokens/${body.token.id}`, { name: "ci-deploy" })).status).toBe(409);
     const widen = await as(ALICE, "PUT", `/tokens/${body.token.id}`, {
@@ -394,7 +364,7 @@ await describeEachDialect("REST API /tokens", (dialect: DialectName) => {
     expect(bobs.body.total).toBe(bobs.body.tokens.length);
 
     expect((await as(ADMIN, "DELETE", `/tokens/admin/${body.token.id}`)).status).toBe(204);
-    expect((await callWith(t, body.access_token, "GET", "/tools")).status).toBe(401);
+    expect((await callWith(t.gateway, body.access_token, "GET", "/tools")).status).toBe(401);
     expect((await as(ADMIN, "DELETE", "/tokens/admin/no-such-token")).status).toBe(404);
   });
 
@@ -420,7 +390,7 @@ describe("REST API /tokens without REQUIRE_TOKEN_EXPIRATION", () => {
 
   it("creates a token that never expires when expires_in_days is null", async () => {
     const admin = await t.gateway.mintToken(ADMIN, 60);
-    const created = await callWith<Created>(t, admin, "POST", "/tokens", {
+    const created = await callWith<Created>(t.gateway, admin, "POST", "/tokens", {
       name: "forever",
       expires_in_days: null,
     });
@@ -430,6 +400,6 @@ describe("REST API /tokens without REQUIRE_TOKEN_EXPIRATION", () => {
       Buffer.from(created.body.access_token.split(".")[1] ?? "", "base64url").toString(),
     ) as Json;
     expect(claims.exp).toBeUndefined();
-    expect((await callWith(t, created.body.access_token, "GET", "/tools")).status).toBe(200);
+    expect((await callWith(t.gateway, created.body.access_token, "GET", "/tools")).status).toBe(200);
   });
 });

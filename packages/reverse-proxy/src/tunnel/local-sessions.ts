@@ -1,6 +1,6 @@
+import type { TunnelFrame } from "@contextforge/mcp-transport";
 import { StdioChild } from "@contextforge/mcp-transport";
 import type { ReverseProxyLogger } from "../logger.js";
-import type { TunnelFrame } from "./tunnel-frames.js";
 
 /** How to start the local stdio server. */
 export interface LocalServerSpec {

@@ -1,7 +1,7 @@
+import { CommandLineError, splitCommandLine } from "@contextforge/mcp-transport";
 import type { HeaderToEnv } from "../http/header-env.js";
 import type { TranslateLogger } from "../logger.js";
 import { TranslateError } from "../translate-error.js";
-import { splitCommandLine } from "./split-command-line.js";
 
 /** Options of {@link startTranslate}. Only `stdio` is required. */
 export interface TranslateOptions {
@@ -91,9 +91,19 @@ export interface ResolvedTranslateOptions {
 /** The health check path, reserved on every bridge. */
 export const HEALTH_PATH = "/healthz";
 
+/** `--stdio` split like a shell would; a malformed one is `invalid_options`. */
+function commandWords(line: string): string[] {
+  try {
+    return splitCommandLine(line);
+  } catch (error) {
+    if (error instanceof CommandLineError) throw new TranslateError("invalid_options", error.message);
+    throw error;
+  }
+}
+
 /** Applies defaults and checks that the options work together; throws `invalid_options`. */
 export function resolveTranslateOptions(options: TranslateOptions): ResolvedTranslateOptions {
-  const argv = typeof options.stdio === "string" ? splitCommandLine(options.stdio) : [...options.stdio];
+  const argv = typeof options.stdio === "string" ? commandWords(options.stdio) : [...options.stdio];
   const [command, ...args] = argv;
   if (command === undefined || command === "") invalid("--stdio needs a command to run");
   const anyExposed = options.exposeSse || options.exposeStreamableHttp || options.exposeWs;

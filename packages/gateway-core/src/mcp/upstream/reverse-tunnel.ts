@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { TunnelFrame } from "@contextforge/mcp-transport";
 import { type JSONRPCMessage, parseJSONRPCMessage, type Transport } from "@modelcontextprotocol/client";
-import type { TunnelFrame } from "./reverse-tunnel-frames.js";
 
 /** The part of an accepted WebSocket a tunnel uses (Hono's `WSContext` fits). */
 export interface TunnelSocket {

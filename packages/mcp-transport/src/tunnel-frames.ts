@@ -1,6 +1,6 @@
 /**
  * The frames of the reverse proxy tunnel, one JSON object per WebSocket text frame (the gateway
- * side is `@contextforge/gateway-core`'s `/reverse-proxy/ws`):
+ * gateway's `/reverse-proxy/ws`, the proxy is `mcpreverseproxy`; both import it from here):
  *
  * - proxy -> gateway `register` (first frame): the name (and description) to publish under;
  * - gateway -> proxy `registered` (the gateway's id and slug), or `error` and a close;

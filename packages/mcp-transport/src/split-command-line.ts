@@ -1,4 +1,10 @@
-import { ReverseProxyError } from "../reverse-proxy-error.js";
+/** A command line that cannot be split (an unterminated quote). */
+export class CommandLineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CommandLineError";
+  }
+}
 
 /**
  * Splits a command line into words the way a POSIX shell would, without running one: blanks
@@ -36,8 +42,7 @@ export function splitCommandLine(line: string): string[] {
       inWord = true;
     }
   }
-  if (quote !== undefined)
-    throw new ReverseProxyError("invalid_options", `unterminated ${quote} quote in the command line`);
+  if (quote !== undefined) throw new CommandLineError(`unterminated ${quote} quote in the command line`);
   if (inWord) words.push(word);
   return words;
 }
