@@ -50,14 +50,29 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** True while `pid` runs; a zombie (killed, waiting to be reaped by init) counts as dead. */
-export function isAlive(pid: number): boolean {
+/** The fields of /proc/<pid>/stat after the command name, or undefined once the process is gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** When `pid` started (clock ticks since boot), to tell it from a later process that reuses the pid. */
+export function startTimeOf(pid: number): string | undefined {
+  return statFields(pid)?.[19];
+}
+
+/**
+ * True while `pid` runs; a zombie (killed, waiting to be reaped by init) counts as dead, and so does
+ * a different process that got the same pid later (`startTime` from {@link startTimeOf} tells them apart).
+ */
+export function isAlive(pid: number, startTime?: string): boolean {
+  const fields = statFields(pid);
+  if (!fields || fields[0] === "Z") return false;
+  return startTime === undefined || fields[19] === startTime;
 }
 
 /** An SDK client connected over the lease. */

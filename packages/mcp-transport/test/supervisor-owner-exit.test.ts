@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { eventually, isAlive, MINI_SERVER, newMarker, osProcessesWith } from "./helpers.js";
+import { eventually, isAlive, MINI_SERVER, newMarker, osProcessesWith, startTimeOf } from "./helpers.js";
 
 const OWNER = fileURLToPath(new URL("./fixtures/supervisor-owner.mjs", import.meta.url));
 
@@ -31,6 +31,8 @@ async function runOwner(mode: Mode): Promise<{ marker: string; code: number | nu
   // A grandchild and three servers.
   const pids = ready.trim().split(" ").slice(1).map(Number);
   expect(pids).toHaveLength(4);
+  const started = new Map(pids.map((pid) => [pid, startTimeOf(pid)]));
+  const stillRunning = () => pids.filter((pid) => isAlive(pid, started.get(pid)));
   if (mode === "sigterm" || mode === "sigint" || mode === "graceful") {
     expect(osProcessesWith(marker).sort()).toEqual([owner.pid, ...pids].sort());
     owner.kill(mode === "sigint" ? "SIGINT" : "SIGTERM");
@@ -40,7 +42,9 @@ async function runOwner(mode: Mode): Promise<{ marker: string; code: number | nu
     await eventually(() => osProcessesWith(marker).length === 0, 3_000),
     "servers outlived their owner",
   ).toBe(true);
-  expect(pids.filter(isAlive)).toEqual([]);
+  // A process in the middle of exiting has already lost its command line: wait for it to be gone.
+  await eventually(() => stillRunning().length === 0, 3_000);
+  expect(stillRunning()).toEqual([]);
   return { marker, ...result };
 }
 
