@@ -1,7 +1,11 @@
 /** What went wrong, for code that handles reverse proxy errors. */
-export type ReverseProxyErrorCode = "invalid_options" | "local_server_failed" | "refused";
+export type ReverseProxyErrorCode =
+  | "invalid_options"
+  | "local_server_failed"
+  | "refused"
+  | "retries_exhausted";
 
-/** A local error of the reverse proxy (bad options, a local server that cannot start, a refusal). */
+/** A local error of the reverse proxy (bad options, a local server that cannot start, a refusal, retries exhausted). */
 export class ReverseProxyError extends Error {
   readonly code: ReverseProxyErrorCode;
 

@@ -7,6 +7,7 @@ import {
   type TunnelFrame,
 } from "@contextforge/mcp-transport";
 import WebSocket from "ws";
+import { definedVariables } from "./options/defined-variables.js";
 import type { ReverseProxyOptions } from "./options/reverse-proxy-options.js";
 import { ReverseProxyError } from "./reverse-proxy-error.js";
 import { LocalSessions } from "./tunnel/local-sessions.js";
@@ -22,7 +23,12 @@ export interface ReverseProxyHandle {
 }
 
 /** How one tunnel connection ended. */
-type TunnelEnd = { readonly fatal?: ReverseProxyError; readonly registered: boolean };
+type TunnelEnd = {
+  readonly fatal?: ReverseProxyError;
+  readonly registered: boolean;
+  /** Why the connection failed or dropped, for the message when the proxy gives up. */
+  readonly reason?: string;
+};
 
 /**
  * Starts the local stdio server and keeps an outbound WebSocket to the gateway's
@@ -30,9 +36,11 @@ type TunnelEnd = { readonly fatal?: ReverseProxyError; readonly registered: bool
  * with the local server (see `LocalSessions`). A dropped tunnel is dialled again after
  * `reconnectDelayMs`, doubling per failure up to `maxReconnectDelayMs`, with jitter; a refused
  * token (401/403) or a name held by another kind of gateway ends the proxy, since retrying
- * cannot help.
+ * cannot help; so do `maxRetries` failed attempts in a row, when set. A local server that exits
+ * unexpectedly is restarted with the same backoff, the tunnel staying up.
  *
- * @throws {ReverseProxyError} `local_server_failed` (through `closed`) when the command cannot start.
+ * @throws {ReverseProxyError} `local_server_failed` (through `closed`) when the command cannot start;
+ *   `retries_exhausted` after `maxRetries` failed reconnection attempts in a row.
  */
 export function startReverseProxy(options: ReverseProxyOptions): ReverseProxyHandle {
   const { logger } = options;
@@ -44,11 +52,17 @@ export function startReverseProxy(options: ReverseProxyOptions): ReverseProxyHan
   const send = (frame: TunnelFrame): void => {
     if (socket?.readyState === WebSocket.OPEN) socket.send(encodeTunnelFrame(frame));
   };
-  const sessions = new LocalSessions({ command, args, env: options.env ?? envOf(process.env) }, send, logger);
   const backoff = resolveBackoff({
     initialMs: options.reconnectDelayMs,
     maxMs: Math.max(options.reconnectDelayMs, options.maxReconnectDelayMs),
     factor: 2,
+  });
+  const maxRetries = options.maxRetries ?? 0;
+  const sessions = new LocalSessions({
+    spec: { command, args, env: options.env ?? definedVariables(process.env) },
+    send,
+    logger,
+    restartBackoff: backoff,
   });
 
   const connectOnce = (): Promise<TunnelEnd> =>
@@ -60,6 +74,7 @@ export function startReverseProxy(options: ReverseProxyOptions): ReverseProxyHan
       socket = ws;
       let ok = false;
       let fatal: ReverseProxyError | undefined;
+      let failure: string | undefined;
       let heard = true;
       const heartbeat =
         options.heartbeatMs > 0
@@ -91,7 +106,10 @@ export function startReverseProxy(options: ReverseProxyOptions): ReverseProxyHan
         const status = response.statusCode ?? 0;
         if (status === 401 || status === 403)
           fatal = new ReverseProxyError("refused", `the gateway refused the token (HTTP ${status})`);
-        else logger("warn", `the gateway answered the upgrade with HTTP ${status}`);
+        else {
+          failure = `the gateway answered the upgrade with HTTP ${status}`;
+          logger("warn", failure);
+        }
         response.resume();
         ws.terminate();
       });
@@ -110,7 +128,10 @@ export function startReverseProxy(options: ReverseProxyOptions): ReverseProxyHan
           void sessions.handle(frame);
         }
       });
-      ws.on("error", (error) => logger("debug", `tunnel error: ${error.message}`));
+      ws.on("error", (error) => {
+        failure ??= error.message;
+        logger("debug", `tunnel error: ${error.message}`);
+      });
       ws.on("close", (code, reason) => {
         clearInterval(heartbeat);
         registered = false;
@@ -123,7 +144,8 @@ export function startReverseProxy(options: ReverseProxyOptions): ReverseProxyHan
           );
         if (!stopping)
           logger(ok ? "warn" : "debug", `tunnel closed (${code}${reason.length ? ` ${reason}` : ""})`);
-        resolve({ registered: ok, ...(fatal ? { fatal } : {}) });
+        failure ??= `the tunnel closed (${code}${reason.length ? ` ${reason}` : ""})`;
+        resolve({ registered: ok, reason: failure, ...(fatal ? { fatal } : {}) });
       });
     });
 
@@ -142,11 +164,18 @@ export function startReverseProxy(options: ReverseProxyOptions): ReverseProxyHan
       const end = await connectOnce();
       if (end.fatal) throw end.fatal;
       if (stopping) break;
+      // `failures` numbers the attempt about to be made since the last registration: all before it failed.
       failures = end.registered ? 1 : failures + 1;
+      if (maxRetries > 0 && failures > maxRetries)
+        throw new ReverseProxyError(
+          "retries_exhausted",
+          `gave up after ${maxRetries} failed reconnection attempt${maxRetries === 1 ? "" : "s"} in a row to ${redacted(options.url)}: ${end.reason ?? "no connection"}`,
+        );
       const base = backoffDelay(backoff, failures);
       // Jitter (+-20%) keeps many proxies from re-dialling a restarted gateway in lockstep.
       const delay = Math.round(base * (0.8 + Math.random() * 0.4));
-      logger("info", `reconnecting in ${(delay / 1000).toFixed(1)} s`);
+      const attempt = maxRetries > 0 ? ` (attempt ${failures} of ${maxRetries})` : "";
+      logger("info", `reconnecting in ${(delay / 1000).toFixed(1)} s${attempt}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         wake = () => {
@@ -172,13 +201,6 @@ export function startReverseProxy(options: ReverseProxyOptions): ReverseProxyHan
       await closed.catch(() => {});
     },
   };
-}
-
-/** The defined variables of an environment. */
-function envOf(env: NodeJS.ProcessEnv): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
-  return result;
 }
 
 /** The URL without its query (a `?token=` must not reach a log). */

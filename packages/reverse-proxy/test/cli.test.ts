@@ -30,7 +30,11 @@ describe("mcpreverseproxy CLI", () => {
       "--token",
       "--name",
       "--reconnect-delay",
+      "--max-retries",
+      "--keepalive",
       "--heartbeat",
+      "--env",
+      "--config",
     ])
       expect(stdout).toContain(flag);
   });

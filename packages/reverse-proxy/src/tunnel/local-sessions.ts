@@ -1,6 +1,8 @@
-import type { TunnelFrame } from "@contextforge/mcp-transport";
-import { StdioChild } from "@contextforge/mcp-transport";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ChildExit, ResolvedBackoff, TunnelFrame } from "@contextforge/mcp-transport";
+import { backoffDelay, StdioChild } from "@contextforge/mcp-transport";
 import type { ReverseProxyLogger } from "../logger.js";
+import { PendingRequests } from "./pending-requests.js";
 
 /** How to start the local stdio server. */
 export interface LocalServerSpec {
@@ -9,10 +11,25 @@ export interface LocalServerSpec {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** The collaborators of {@link LocalSessions}. */
+export interface LocalSessionsOptions {
+  readonly spec: LocalServerSpec;
+  /** Sends a frame to the gateway (dropped while the tunnel is down). */
+  readonly send: (frame: TunnelFrame) => void;
+  readonly logger: ReverseProxyLogger;
+  /** Delays between restarts of a local server that keeps exiting on its own. */
+  readonly restartBackoff: ResolvedBackoff;
+}
+
 /** A local process and the session it serves (none while it waits as the spare). */
 interface LocalProcess {
   readonly child: StdioChild;
+  readonly startedAt: number;
+  /** The gateway's requests in the current session that the process has not answered. */
+  readonly pending: PendingRequests;
   session: string | undefined;
+  /** Set when this side stops the process: its exit is then expected. */
+  stopping: boolean;
 }
 
 /**
@@ -20,20 +37,29 @@ interface LocalProcess {
  * stdio server serves the one session that initialized it). A spare process is kept started, so
  * a bad command shows at startup and a session opens without waiting for a spawn. Frames are
  * handled strictly in order, so messages of a session never overtake its `open`.
+ *
+ * The local server is supervised: when a process exits on its own, its session's unanswered
+ * requests get JSON-RPC errors, the session is reported `closed`, and a new spare is started after
+ * a backoff that grows while processes keep exiting (or failing to start).
  */
 export class LocalSessions {
   readonly #spec: LocalServerSpec;
   readonly #send: (frame: TunnelFrame) => void;
   readonly #logger: ReverseProxyLogger;
+  readonly #backoff: ResolvedBackoff;
+  readonly #stopped = new AbortController();
   #current: LocalProcess | undefined;
   #spare: Promise<LocalProcess> | undefined;
   #queue: Promise<void> = Promise.resolve();
+  /** Unexpected exits (and failed restarts) in a row. */
+  #failures = 0;
   #closed = false;
 
-  constructor(spec: LocalServerSpec, send: (frame: TunnelFrame) => void, logger: ReverseProxyLogger) {
-    this.#spec = spec;
-    this.#send = send;
-    this.#logger = logger;
+  constructor(options: LocalSessionsOptions) {
+    this.#spec = options.spec;
+    this.#send = options.send;
+    this.#logger = options.logger;
+    this.#backoff = options.restartBackoff;
   }
 
   /** Starts the spare process; rejects when the command cannot be started. */
@@ -58,23 +84,25 @@ export class LocalSessions {
     return this.#queue;
   }
 
-  /** Stops every process. */
+  /** Stops every process, and any pending restart. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#stopped.abort();
     await this.endAll();
     const spare = await this.#spare?.catch(() => undefined);
     this.#spare = undefined;
-    await spare?.child.close();
+    if (spare === undefined) return;
+    spare.stopping = true;
+    await spare.child.close();
   }
 
   async #handle(frame: TunnelFrame): Promise<void> {
     if (frame.type === "open") {
       await this.#endCurrent();
-      const next = await (this.#spare ?? this.#start()).catch((error: unknown) => {
-        this.#spare = undefined;
-        throw error;
-      });
+      // Taken before waiting, so that a spare dying meanwhile is replaced, not lost.
+      const spare = this.#spare ?? this.#restart();
       this.#spare = undefined;
+      const next = await spare;
       if (!next.child.running) {
         this.#send({ type: "closed", session: frame.session });
         return;
@@ -86,8 +114,9 @@ export class LocalSessions {
       if (this.#current?.session === frame.session) await this.#endCurrent();
     } else if (frame.type === "message") {
       const current = this.#current;
-      if (current?.session === frame.session && !current.child.send(frame.message))
-        this.#send({ type: "closed", session: frame.session });
+      if (current?.session !== frame.session) return;
+      current.pending.sent(frame.message);
+      if (!current.child.send(frame.message)) this.#send({ type: "closed", session: frame.session });
     }
   }
 
@@ -96,11 +125,35 @@ export class LocalSessions {
     this.#current = undefined;
     if (current === undefined) return;
     current.session = undefined;
+    current.stopping = true;
     await current.child.close();
+    // A process that served its session until the gateway ended it ends a run of failures.
+    this.#failures = 0;
     // The next session gets a fresh process, started now.
-    if (!this.#closed && this.#spare === undefined) {
-      this.#spare = this.#start();
-      this.#spare.catch(() => {});
+    if (!this.#closed && this.#spare === undefined) this.#respawn();
+  }
+
+  /** Starts a new spare in the background, after the backoff the failures so far call for. */
+  #respawn(): void {
+    this.#spare = this.#restart();
+    this.#spare.catch(() => {});
+  }
+
+  /** Starts a process after the current backoff, retrying failed starts; rejects once closed. */
+  async #restart(): Promise<LocalProcess> {
+    for (;;) {
+      const delay = backoffDelay(this.#backoff, this.#failures);
+      if (delay > 0) {
+        this.#logger("info", `restarting the local server in ${(delay / 1000).toFixed(1)} s`);
+        await sleep(delay, undefined, { signal: this.#stopped.signal });
+      }
+      this.#stopped.signal.throwIfAborted();
+      try {
+        return await this.#start();
+      } catch (error) {
+        this.#failures += 1;
+        this.#logger("warn", `cannot restart the local server: ${(error as Error).message}`);
+      }
     }
   }
 
@@ -111,25 +164,52 @@ export class LocalSessions {
       args: this.#spec.args,
       env: this.#spec.env,
       onLine: (line) => {
-        const session = holder.process?.session;
-        if (!line.ok) this.#logger("warn", `local server wrote a line that is not JSON: ${line.error}`);
-        else if (session !== undefined) this.#send({ type: "message", session, message: line.message });
+        const local = holder.process;
+        if (!line.ok) {
+          this.#logger("warn", `local server wrote a line that is not JSON: ${line.error}`);
+        } else if (local?.session !== undefined) {
+          local.pending.received(line.message);
+          this.#send({ type: "message", session: local.session, message: line.message });
+        }
       },
       onStderr: (text) => this.#logger("debug", `local server stderr: ${text.trimEnd()}`),
     });
-    const process_: LocalProcess = { child, session: undefined };
-    holder.process = process_;
-    void child.exited.then((exit) => {
-      const session = process_.session;
-      if (session === undefined) return;
-      this.#logger(
-        "warn",
-        `local server exited (code ${exit.code}, signal ${exit.signal}) during session ${session}`,
-      );
-      process_.session = undefined;
-      if (this.#current === process_) this.#current = undefined;
-      this.#send({ type: "closed", session });
-    });
-    return process_;
+    const local: LocalProcess = {
+      child,
+      startedAt: Date.now(),
+      pending: new PendingRequests(),
+      session: undefined,
+      stopping: false,
+    };
+    holder.process = local;
+    void child.exited.then((exit) => this.#exited(local, exit));
+    return local;
+  }
+
+  /** A process exited: on its own unless this side stopped it. */
+  #exited(local: LocalProcess, exit: ChildExit): void {
+    if (local.stopping || this.#closed) return;
+    if (Date.now() - local.startedAt >= this.#backoff.resetAfterMs) this.#failures = 0;
+    this.#failures += 1;
+    const how = `code ${exit.code}, signal ${exit.signal}`;
+    const session = local.session;
+    if (session === undefined) {
+      // The spare (or a process an `open` was about to take, which then reports `closed`).
+      this.#logger("warn", `the local server exited while idle (${how})`);
+      const spare = this.#spare;
+      if (spare === undefined) this.#respawn();
+      else {
+        // Replace the spare only if it is the process that died.
+        this.#spare = spare.then((next) => (next === local ? this.#restart() : next));
+        this.#spare.catch(() => {});
+      }
+      return;
+    }
+    this.#logger("warn", `local server exited (${how}) during session ${session}`);
+    local.session = undefined;
+    for (const message of local.pending.fail()) this.#send({ type: "message", session, message });
+    this.#send({ type: "closed", session });
+    if (this.#current === local) this.#current = undefined;
+    if (this.#spare === undefined) this.#respawn();
   }
 }
