@@ -28,6 +28,7 @@ import { createApp, type RegistryServices } from "./http/app.js";
 import { authRequestContext } from "./http/require-auth.js";
 import { InputBridge } from "./mcp/downstream/input-bridge.js";
 import { createRpcHandler } from "./mcp/downstream/rpc.js";
+import { openSessionStreams } from "./mcp/downstream/session-streams.js";
 import { createSessionTokens, type SessionTokens, sessionTokenKey } from "./mcp/downstream/session-token.js";
 import { createSseEndpoint } from "./mcp/downstream/sse.js";
 import { createStreamableHttpEndpoint } from "./mcp/downstream/streamable-http.js";
@@ -36,6 +37,7 @@ import { createListPager } from "./mcp/list-pages.js";
 import { createMcpRouter } from "./mcp/router.js";
 import { createSubscriptionHub } from "./mcp/subscription-hub.js";
 import { ReverseTunnels } from "./mcp/upstream/reverse-tunnels.js";
+import { TunnelRelay } from "./mcp/upstream/tunnel-relay.js";
 import { discoverUpstream } from "./mcp/upstream/upstream-discovery.js";
 import { createUpstreamPool } from "./mcp/upstream/upstream-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
@@ -201,6 +203,8 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     snapshots.invalidate();
     hub.registryChanged();
     if (gatewayId !== undefined) void pool.invalidate(gatewayId);
+    // A deleted REVERSE gateway's tunnel is closed, on whichever replica holds it.
+    void reverseProxy?.registryChanged(gatewayId);
   };
   const changed = (): void => {
     applyRegistryChange();
@@ -274,8 +278,12 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     replicaId: randomUUID(),
     parkTimeoutMs: settings.MCP_INPUT_REQUIRED_TIMEOUT * 1000,
   });
+  const streams = openSessionStreams(settings, cache, bus.instanceId, logger);
+  const cluster = settings.CACHE_TYPE === "redis" || settings.CACHE_TYPE === "database";
   const mcp = createStreamableHttpEndpoint({
     inputBridge,
+    ...(streams.events ? { events: streams.events } : {}),
+    activity: streams.activity,
     router,
     hub,
     version: GATEWAY_VERSION,
@@ -285,10 +293,13 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     sessionTokens: sessionTokensFor(settings),
     onSessionEnded: (id) => announce(BUS_TOPICS.session, { id }),
     // Several replicas: a reply may reach another replica than the one whose call awaits it.
-    ...(settings.CACHE_TYPE === "redis" || settings.CACHE_TYPE === "database"
+    ...(cluster
       ? {
           onSessionMessages: (sessionId, messages) =>
             announce(BUS_TOPICS.sessionMessage, { sessionId, messages }),
+          // A subscription's update must reach the replica holding the client's GET stream.
+          onStandaloneNotification: (sessionId, message) =>
+            announce(BUS_TOPICS.sessionStream, { sessionId, message }),
         }
       : {}),
   });
@@ -304,6 +315,14 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       messages?: unknown;
     };
     if (typeof sessionId === "string" && Array.isArray(messages)) mcp.sessions.deliver(sessionId, messages);
+  });
+  bus.subscribe(BUS_TOPICS.sessionStream, (payload) => {
+    const { sessionId, message } = (typeof payload === "object" && payload !== null ? payload : {}) as {
+      sessionId?: unknown;
+      message?: unknown;
+    };
+    if (typeof sessionId === "string" && typeof message === "object" && message !== null)
+      mcp.sessions.deliverStandalone(sessionId, message);
   });
   const sse = createSseEndpoint({
     router,
@@ -324,18 +343,26 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     pingIntervalMs: settings.WEBSOCKET_PING_INTERVAL * 1000,
     logger,
   });
-  const reverseProxy = createReverseProxyEndpoint({
-    db: database.db,
-    gateways: registry.gateways,
-    tunnels: reverseTunnels,
-    authenticate,
-    authContext: (c) =>
-      authRequestContext(c, settings.TRUST_PROXY_AUTH ? settings.PROXY_USER_HEADER : undefined),
-    authHeaderName: settings.AUTH_HEADER_NAME,
-    pingIntervalMs: settings.WEBSOCKET_PING_INTERVAL * 1000,
-    onReachabilityChange: changed,
-    logger,
-  });
+  // Off (MCPGATEWAY_REVERSE_PROXY_ENABLED): no endpoint, and every /reverse-proxy/ path is a 404.
+  const reverseProxy = settings.MCPGATEWAY_REVERSE_PROXY_ENABLED
+    ? createReverseProxyEndpoint({
+        db: database.db,
+        gateways: registry.gateways,
+        tunnels: reverseTunnels,
+        authenticate,
+        authContext: (c) =>
+          authRequestContext(c, settings.TRUST_PROXY_AUTH ? settings.PROXY_USER_HEADER : undefined),
+        authHeaderName: settings.AUTH_HEADER_NAME,
+        pingIntervalMs: settings.WEBSOCKET_PING_INTERVAL * 1000,
+        onReachabilityChange: changed,
+        logger,
+      })
+    : undefined;
+  // Several replicas: a session through a tunnel connected to another replica travels on the bus.
+  const tunnelRelay =
+    reverseProxy !== undefined && cluster
+      ? new TunnelRelay({ bus, cache, tunnels: reverseTunnels, logger })
+      : undefined;
   // Users, roles or tokens changed (here or on another replica): open WebSocket sessions, which
   // authenticated once at the upgrade, are checked again; revoked credentials are disconnected.
   function authChanged(): void {
@@ -441,6 +468,8 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
         federationId: federationIdentity.id,
         port: Number(new URL(address.url).port),
         registrar: createPeerRegistrar(registry.gateways),
+        // Several replicas see the same peers: the elected leader alone registers them.
+        mayRegister: () => election?.leader.isLeader() ?? true,
         logger,
       });
       mdns?.start();
@@ -471,7 +500,8 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       await healthLoop?.stop();
       await election?.close();
       // Long-lived streams and upgraded sockets would keep the HTTP server from closing.
-      reverseProxy.close();
+      tunnelRelay?.close();
+      reverseProxy?.close();
       await Promise.allSettled([sse.close(), webSocket.close()]);
       if (current) {
         await new Promise<void>((resolve, reject) => {
@@ -481,6 +511,7 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
       }
       inputBridge.close();
       await mcp.close();
+      await streams.close();
       await hub.close();
       await pool.close();
       await supervisor.close();

@@ -80,6 +80,7 @@ beforeAll(async () => {
       JWT_SECRET_KEY: SECRET,
       AUTH_ENCRYPTION_SECRET: SECRET,
       HEALTH_CHECK_INTERVAL: "0",
+      MCPGATEWAY_REVERSE_PROXY_ENABLED: "true",
     }),
   });
   base = (await gateway.start()).url;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { encodeTunnelFrame, parseTunnelFrame } from "./tunnel-frames.js";
+import {
+  encodeTunnelFrame,
+  FATAL_CLOSE_CODES,
+  parseTunnelFrame,
+  TUNNEL_CLOSE_CODES,
+} from "./tunnel-frames.js";
 
 describe("tunnel frames", () => {
   it("round-trips every frame type", () => {
@@ -29,5 +34,13 @@ describe("tunnel frames", () => {
     ]) {
       expect(parseTunnelFrame(text), text).toBeUndefined();
     }
+  });
+
+  it("keeps the close codes distinct; an administrator's close is retried, a deleted gateway is not", () => {
+    const codes = Object.values(TUNNEL_CLOSE_CODES);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(FATAL_CLOSE_CODES.has(TUNNEL_CLOSE_CODES.closedByAdministrator)).toBe(false);
+    expect(FATAL_CLOSE_CODES.has(TUNNEL_CLOSE_CODES.replaced)).toBe(false);
+    expect(FATAL_CLOSE_CODES.has(TUNNEL_CLOSE_CODES.gatewayDeleted)).toBe(true);
   });
 });

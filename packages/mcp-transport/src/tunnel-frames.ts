@@ -20,18 +20,43 @@ export type TunnelFrame =
   | { readonly type: "closed"; readonly session: string }
   | { readonly type: "message"; readonly session: string; readonly message: unknown };
 
-/** Close codes the gateway uses; a proxy gives up (exits) on {@link FATAL_CLOSE_CODES}. */
+/**
+ * Close codes the gateway uses; a proxy gives up (exits) on {@link FATAL_CLOSE_CODES} and dials
+ * again after the others:
+ *
+ * - `replaced` (4001): the same name connected again; the newer tunnel serves it;
+ * - `closedByAdministrator` (4002): an administrator closed the tunnel
+ *   (`DELETE /reverse-proxy/sessions/{id}`); the proxy reconnects and registers again;
+ * - `badFrame` (4400): not a frame of the protocol, or no `register` first;
+ * - `nameTaken` (4409): the name belongs to a gateway that is not a reverse proxy;
+ * - `gatewayDeleted` (4410): the registration is gone (its gateway was deleted); registering
+ *   again would re-create what an administrator removed;
+ * - `registrationFailed` (4502): discovery through the tunnel failed.
+ */
 export const TUNNEL_CLOSE_CODES: {
+  readonly replaced: 4001;
+  readonly closedByAdministrator: 4002;
   readonly badFrame: 4400;
   readonly nameTaken: 4409;
+  readonly gatewayDeleted: 4410;
   readonly registrationFailed: 4502;
-  readonly replaced: 4001;
-} = { badFrame: 4400, nameTaken: 4409, registrationFailed: 4502, replaced: 4001 };
+} = {
+  replaced: 4001,
+  closedByAdministrator: 4002,
+  badFrame: 4400,
+  nameTaken: 4409,
+  gatewayDeleted: 4410,
+  registrationFailed: 4502,
+};
 
-/** Closes after which reconnecting cannot help: the name belongs to another kind of gateway, or a bad frame. */
+/**
+ * Closes after which reconnecting cannot help: the name belongs to another kind of gateway, a bad
+ * frame, or the gateway was deleted.
+ */
 export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   TUNNEL_CLOSE_CODES.nameTaken,
   TUNNEL_CLOSE_CODES.badFrame,
+  TUNNEL_CLOSE_CODES.gatewayDeleted,
 ]);
 
 /** Encodes one frame. */

@@ -43,7 +43,24 @@ export const BUS_TOPICS: {
    * of the session does, handles them.
    */
   readonly sessionMessage: "session-message";
-} = { registry: "registry", auth: "auth", session: "session", sessionMessage: "session-message" };
+  /**
+   * A copy of a 2025 session sent a notification outside any request, and its GET stream is not
+   * open on that replica; payload `{ sessionId, message }`: the replica holding it writes it.
+   */
+  readonly sessionStream: "session-stream";
+  /**
+   * A frame of an MCP session through a reverse proxy's tunnel held by another replica; payload
+   * `{ from, to, url?, frame }` (see `TunnelRelay`).
+   */
+  readonly tunnel: "tunnel";
+} = {
+  registry: "registry",
+  auth: "auth",
+  session: "session",
+  sessionMessage: "session-message",
+  sessionStream: "session-stream",
+  tunnel: "tunnel",
+};
 
 /** Topic names: short, and safe in a Redis channel name and a varchar(64) column. */
 const TOPIC = /^[a-z0-9][a-z0-9._-]{0,63}$/;

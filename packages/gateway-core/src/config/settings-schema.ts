@@ -245,11 +245,16 @@ const api = {
   MCP_SESSION_IDLE_TIMEOUT: envInteger(60, 604_800)
     .default(3600)
     .describe(
-      "Seconds a 2025-era MCP session on /mcp may stay unused before it is closed (and, on another replica, before its id stops being resumable).",
+      "Seconds a 2025-era MCP session on /mcp may stay unused before it is closed; an id unused that long on every replica is no longer resumed.",
     ),
   MCP_MAX_SESSIONS: envInteger(1)
     .default(10_000)
     .describe("2025-era MCP sessions one replica holds; past it the least recently used one is closed."),
+  MCP_STREAM_EVENT_HISTORY: envInteger(0, 100_000)
+    .default(1000)
+    .describe(
+      "Events kept per SSE stream of a 2025-era MCP session, so a client that lost a stream resumes it with Last-Event-ID (on any replica when CACHE_TYPE=redis); 0 turns resumption off.",
+    ),
   SSE_KEEPALIVE_INTERVAL: envInteger(1)
     .default(30)
     .describe(
@@ -288,6 +293,13 @@ const features = {
   MCPGATEWAY_UI_ENABLED: envBoolean.default(false).describe("Serve the admin UI at `/admin`."),
   MCPGATEWAY_ADMIN_API_ENABLED: envBoolean.default(false).describe("Serve the admin API the UI uses."),
   MCPGATEWAY_A2A_ENABLED: envBoolean.default(true).describe("Register A2A agents and expose them as tools."),
+  MCPGATEWAY_REVERSE_PROXY_ENABLED: envBoolean
+    .default(false)
+    .describe(
+      "Accept reverse proxies (`mcpreverseproxy`) on `/reverse-proxy/ws` and serve " +
+        "`/reverse-proxy/sessions`; off, every `/reverse-proxy/` path answers 404. Off by default, " +
+        "as in ContextForge since 1.0.",
+    ),
 };
 
 const upstreams = {

@@ -152,6 +152,8 @@ export interface Settings {
   readonly MCP_SESSION_IDLE_TIMEOUT: number;
   /** `MCP_MAX_SESSIONS`: 2025-era sessions one replica holds (least recently used closed past it). */
   readonly MCP_MAX_SESSIONS: number;
+  /** `MCP_STREAM_EVENT_HISTORY`: events kept per 2025-era SSE stream for `Last-Event-ID` resumption (0: off). */
+  readonly MCP_STREAM_EVENT_HISTORY: number;
   /** `SSE_KEEPALIVE_INTERVAL`: seconds between keep-alive comments on `/sse` streams, default 30. */
   readonly SSE_KEEPALIVE_INTERVAL: number;
   /**
@@ -179,6 +181,11 @@ export interface Settings {
   readonly MCPGATEWAY_ADMIN_API_ENABLED: boolean;
   /** `MCPGATEWAY_A2A_ENABLED`: register and call A2A agents. */
   readonly MCPGATEWAY_A2A_ENABLED: boolean;
+  /**
+   * `MCPGATEWAY_REVERSE_PROXY_ENABLED`: accept reverse proxies on `/reverse-proxy/ws` and serve
+   * `/reverse-proxy/sessions`, default off.
+   */
+  readonly MCPGATEWAY_REVERSE_PROXY_ENABLED: boolean;
 
   // upstreams
   /** `GATEWAY_TOOL_NAME_SEPARATOR`: between gateway slug and tool name, default `-`. */

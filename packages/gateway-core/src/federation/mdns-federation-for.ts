@@ -21,6 +21,8 @@ export interface MdnsFederationForOptions {
   /** The port the gateway is listening on. */
   readonly port: number;
   readonly registrar: PeerRegistrar;
+  /** Whether this replica registers the peers it finds (the elected leader). */
+  readonly mayRegister?: () => boolean;
   readonly logger: Logger;
 }
 
@@ -51,6 +53,7 @@ export function mdnsFederationFor(options: MdnsFederationForOptions): MdnsFedera
     port,
     advertisement: { url, path: "/mcp", federationId, protocolVersions: SERVED_PROTOCOL_VERSIONS },
     registrar: options.registrar,
+    ...(options.mayRegister ? { mayRegister: options.mayRegister } : {}),
     logger: options.logger,
   });
 }

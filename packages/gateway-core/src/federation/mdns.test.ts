@@ -20,8 +20,13 @@ function fakeRegistrar(known: string[] = [], failures = 0) {
   return { registrar, registered };
 }
 
-function federation(registrar: PeerRegistrar, autoApprove = false): MdnsFederation {
+function federation(
+  registrar: PeerRegistrar,
+  autoApprove = false,
+  mayRegister?: () => boolean,
+): MdnsFederation {
   return new MdnsFederation({
+    ...(mayRegister ? { mayRegister } : {}),
     advertise: false,
     discover: false,
     autoApprove,
@@ -41,6 +46,24 @@ const record = (id: string, port = 5000) => ({
 });
 
 describe("MdnsFederation.handleService", () => {
+  it("registers nothing while another replica leads, and what it found once it leads", async () => {
+    const { registrar, registered } = fakeRegistrar();
+    let leader = false;
+    const mdns = federation(registrar, false, () => leader);
+    await mdns.handleService(record("peer-1"));
+    await mdns.handleService(record("peer-2"));
+    mdns.retryDeferred();
+    await mdns.close();
+    expect(registered).toEqual([]);
+    const next = federation(registrar, false, () => leader);
+    await next.handleService(record("peer-1"));
+    leader = true;
+    next.retryDeferred();
+    await next.handleService(record("peer-2"));
+    await next.close();
+    expect(registered.map((r) => r.peer.federationId).sort()).toEqual(["peer-1", "peer-2"]);
+  });
+
   it("registers a peer once, pending approval, and never itself", async () => {
     const { registrar, registered } = fakeRegistrar();
     const mdns = federation(registrar);

@@ -28,6 +28,12 @@ export interface MdnsFederationOptions {
   readonly logger: Logger;
   /** Seconds between browse queries (peers also announce themselves when they start). Default 60. */
   readonly requeryIntervalSeconds?: number;
+  /**
+   * Whether this replica registers what it finds (the elected leader; default: always). Peers
+   * found meanwhile are kept and registered at a browse query after this replica becomes leader,
+   * so several replicas never race to register one peer.
+   */
+  readonly mayRegister?: () => boolean;
 }
 
 /** How long stopping waits for the goodbye packets to go out. */
@@ -44,6 +50,8 @@ export class MdnsFederation {
   readonly #options: MdnsFederationOptions;
   readonly #handled = new Set<string>();
   readonly #pending = new Set<Promise<void>>();
+  /** Peers found while this replica could not register them, by key. */
+  readonly #deferred = new Map<string, MdnsServiceRecord>();
   #bonjour: Bonjour | undefined;
   #browser: ReturnType<Bonjour["find"]> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -85,7 +93,10 @@ export class MdnsFederation {
         this.#track(this.handleService(service)),
       );
       this.#timer = setInterval(
-        () => this.#browser?.update(),
+        () => {
+          this.#browser?.update();
+          this.retryDeferred();
+        },
         (this.#options.requeryIntervalSeconds ?? 60) * 1000,
       );
       this.#timer.unref();
@@ -102,6 +113,11 @@ export class MdnsFederation {
     if (!peer || peer.federationId === advertisement.federationId) return;
     const key = peer.federationId ?? peer.url;
     if (this.#handled.has(key) || this.#closed) return;
+    if (this.#options.mayRegister && !this.#options.mayRegister()) {
+      this.#deferred.set(key, record);
+      return;
+    }
+    this.#deferred.delete(key);
     this.#handled.add(key);
     try {
       if (await registrar.isKnown(peer)) return;
@@ -117,6 +133,11 @@ export class MdnsFederation {
       this.#handled.delete(key);
       logger.warn({ err: error, url: peer.url }, "could not register a peer found by mDNS");
     }
+  }
+
+  /** Handles the peers found while this replica could not register them (now it may, perhaps). */
+  retryDeferred(): void {
+    for (const record of [...this.#deferred.values()]) this.#track(this.handleService(record));
   }
 
   /** Stops browsing, sends goodbyes for the advertisement, closes the sockets, awaits registrations. */

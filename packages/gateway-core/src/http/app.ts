@@ -32,6 +32,7 @@ import type { PageLimits } from "../registry/shared/list-query.js";
 import { createToolRoutes } from "../registry/tools/tool-routes.js";
 import type { ToolService } from "../registry/tools/tool-service.js";
 import type { ReverseProxyEndpoint } from "../reverse-proxy/reverse-proxy-endpoint.js";
+import { createReverseProxyRoutes } from "../reverse-proxy/reverse-proxy-routes.js";
 import { corsPolicy, securityHeaders } from "../security/security-headers.js";
 import { DOCS_PAGE } from "./docs-page.js";
 import { createOpenApiDocument } from "./openapi-document.js";
@@ -64,8 +65,11 @@ export interface AppDependencies {
   readonly sse: SseEndpoint;
   /** The WebSocket endpoints (`/ws`, `/servers/{id}/ws`). */
   readonly webSocket: WebSocketEndpoint;
-  /** `GET /reverse-proxy/ws`, where reverse proxies connect; absent: not served. */
-  readonly reverseProxy?: ReverseProxyEndpoint;
+  /**
+   * `GET /reverse-proxy/ws`, where reverse proxies connect, and `/reverse-proxy/sessions`; absent
+   * (MCPGATEWAY_REVERSE_PROXY_ENABLED off): every `/reverse-proxy/` path is a 404, before auth.
+   */
+  readonly reverseProxy?: ReverseProxyEndpoint | undefined;
 }
 
 /** The REST API of the registry, mounted at `/v1` and (legacy) at the root. */
@@ -158,6 +162,10 @@ export function createApp({
   app.get("/ws", (c, next) => webSocket.handle(c, next, undefined));
   app.get("/servers/:id/ws", (c, next) => webSocket.handle(c, next, c.req.param("id")));
   if (reverseProxy) app.get("/reverse-proxy/ws", (c, next) => reverseProxy.handle(c, next));
+  else
+    app.all("/reverse-proxy/*", (c) =>
+      c.json({ detail: "Not Found (MCPGATEWAY_REVERSE_PROXY_ENABLED is off)", code: "not_found" }, 404),
+    );
   // Auth routes that need no principal (login), mounted before the guard.
   app.route("/auth", createLoginRoutes(auth.sessions));
   app.use(
@@ -205,9 +213,14 @@ export function createApp({
   app.route("/tokens", createTokenRoutes(auth.tokens));
   app.route("/rbac", createRbacRoutes(auth));
   app.route("/teams", createTeamRoutes(auth.teams, auth.invitations));
-  const openApi = createOpenApiDocument();
-  app.get("/openapi.json", (c) => c.json(openApi));
+  // Built on first request: converting every schema takes a tenth of a second a start need not wait for.
+  let openApi: ReturnType<typeof createOpenApiDocument> | undefined;
+  app.get("/openapi.json", (c) => {
+    openApi ??= createOpenApiDocument({ reverseProxy: reverseProxy !== undefined });
+    return c.json(openApi);
+  });
   app.get("/version", (c) => c.json(health.versionInfo()));
+  if (reverseProxy) app.route("/reverse-proxy", createReverseProxyRoutes(reverseProxy.admin));
 
   app.all("/mcp", (c) => mcp.handle(c, undefined));
   app.post("/rpc", (c) => rpc(c));

@@ -16,6 +16,7 @@ import {
   ROOT_ONLY,
   schemaOf,
 } from "./openapi-helpers.js";
+import { createReverseProxyPaths, REVERSE_PROXY_TAG } from "./openapi-reverse-proxy-paths.js";
 
 const LIST_PARAMS = [
   ["include_inactive", "boolean", "Include deactivated items"],
@@ -195,8 +196,14 @@ function serverItemPaths(): Record<string, JsonObject> {
   );
 }
 
+/** What the described gateway serves besides the registry and auth routes. */
+export interface OpenApiOptions {
+  /** `/reverse-proxy/sessions` (MCPGATEWAY_REVERSE_PROXY_ENABLED). */
+  readonly reverseProxy?: boolean;
+}
+
 /** The OpenAPI 3.1 description of the REST API (served at `/openapi.json`). */
-export function createOpenApiDocument(): JsonObject {
+export function createOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
   const paths: Record<string, JsonObject> = {};
   for (const entity of ENTITIES) Object.assign(paths, entityPaths(entity));
   Object.assign(paths, {
@@ -255,6 +262,7 @@ export function createOpenApiDocument(): JsonObject {
       get: { tags: ["Health"], summary: "What is running", responses: { "200": ok("Version") } },
     },
     ...createAuthPaths(),
+    ...(options.reverseProxy ? createReverseProxyPaths() : {}),
   });
   // GET and POST /prompts/{id} render the prompt (ContextForge); the definition is at /info.
   const promptItem = paths["/prompts/{id}"] as JsonObject;
@@ -289,7 +297,11 @@ export function createOpenApiDocument(): JsonObject {
     },
     servers: [{ url: "/v1" }, { url: "/" }],
     security: [{ bearer: [] }],
-    tags: [...REGISTRY_TAGS.map((name) => ({ name })), ...AUTH_TAGS],
+    tags: [
+      ...REGISTRY_TAGS.map((name) => ({ name })),
+      ...AUTH_TAGS,
+      ...(options.reverseProxy ? [REVERSE_PROXY_TAG] : []),
+    ],
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
       schemas: { Error: ERROR_SCHEMA },

@@ -17,6 +17,14 @@ import { writeGatewayHealth } from "../registry/gateways/gateway-health-reposito
 import type { GatewayCreate } from "../registry/gateways/gateway-schema.js";
 import type { GatewayService } from "../registry/gateways/gateway-service.js";
 import { slugify } from "../registry/tools/exposed-tool-name.js";
+import { readReverseGateways } from "./reverse-gateway-repository.js";
+import { createReverseProxyAdmin, type ReverseProxyAdmin } from "./reverse-proxy-admin.js";
+import {
+  ReverseProxySession,
+  ReverseProxySessions,
+  type TunnelOrigin,
+  type TunnelRegistration,
+} from "./reverse-proxy-sessions.js";
 
 /** Options of {@link createReverseProxyEndpoint}. */
 export interface ReverseProxyEndpointOptions {
@@ -44,13 +52,14 @@ export interface ReverseProxyEndpoint {
   handle(c: Context<GatewayEnv>, next: Next): Promise<Response | undefined>;
   /** Connected tunnels. */
   readonly size: number;
+  /** What `/reverse-proxy/sessions` lists and closes. */
+  readonly admin: ReverseProxyAdmin;
+  /**
+   * The registry changed (here or on another replica; `gatewayId` when one gateway did): tunnels
+   * whose gateway was deleted are closed with `gatewayDeleted`, which tells the proxy to stop.
+   */
+  registryChanged(gatewayId?: string): Promise<void>;
   close(): void;
-}
-
-/** A registered tunnel's gateway. */
-interface Registration {
-  readonly gatewayId: string;
-  readonly url: string;
 }
 
 /**
@@ -63,13 +72,14 @@ interface Registration {
 export function createReverseProxyEndpoint(options: ReverseProxyEndpointOptions): ReverseProxyEndpoint {
   const { db, tunnels, logger } = options;
   const registerTimeoutMs = options.registerTimeoutMs ?? 10_000;
+  const sessions = new ReverseProxySessions();
 
   const register = async (
     tunnel: ReverseTunnel,
     principal: Principal,
     name: string,
     description: string | undefined,
-  ): Promise<Registration> => {
+  ): Promise<TunnelRegistration> => {
     const slug = slugify(name, "-");
     if (!slug)
       throw new GatewayError("validation_failed", `name ${JSON.stringify(name)} has no letters or digits`);
@@ -95,15 +105,15 @@ export function createReverseProxyEndpoint(options: ReverseProxyEndpointOptions)
         ...(description === undefined ? {} : { description }),
       };
       const created = await options.gateways.create(input, actor);
-      return { gatewayId: created.id, url };
+      return { gatewayId: created.id, url, name, registeredAt: new Date().toISOString() };
     }
     await options.gateways.refresh(existing.id, { resources: true, prompts: true }, actor);
     await writeGatewayHealth(db, existing.id, { answered: true, at: new Date().toISOString() });
     options.onReachabilityChange();
-    return { gatewayId: existing.id, url };
+    return { gatewayId: existing.id, url, name, registeredAt: new Date().toISOString() };
   };
 
-  const disconnected = async (tunnel: ReverseTunnel, registration: Registration): Promise<void> => {
+  const disconnected = async (tunnel: ReverseTunnel, registration: TunnelRegistration): Promise<void> => {
     // Replaced by a newer connection of the same proxy: that one serves the gateway now.
     if (!tunnels.detach(registration.url, tunnel)) return;
     await writeGatewayHealth(db, registration.gatewayId, {
@@ -115,10 +125,11 @@ export function createReverseProxyEndpoint(options: ReverseProxyEndpointOptions)
     options.onReachabilityChange();
   };
 
-  const accept = (principal: Principal, requestUrl: string) =>
+  const accept = (principal: Principal, origin: TunnelOrigin, requestUrl: string) =>
     upgradeWebSocket(() => {
       let tunnel: ReverseTunnel | undefined;
-      let registering: Promise<Registration | undefined> | undefined;
+      let session: ReverseProxySession | undefined;
+      let registering: Promise<TunnelRegistration | undefined> | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const refuse = (code: number, message: string): void => {
         tunnel?.send({ type: "error", message });
@@ -127,7 +138,14 @@ export function createReverseProxyEndpoint(options: ReverseProxyEndpointOptions)
       return {
         onOpen: (_event, socket) => {
           tunnel = new ReverseTunnel(socket);
-          startWebSocketHeartbeat(socket.raw as unknown as WebSocket, options.pingIntervalMs, () =>
+          const opened = new ReverseProxySession(tunnel, origin);
+          session = opened;
+          sessions.add(opened);
+          const raw = socket.raw as unknown as WebSocket;
+          // The proxy's heartbeats are WebSocket pings; the gateway's are answered with pongs.
+          raw.on("ping", () => opened.heard());
+          raw.on("pong", () => opened.heard());
+          startWebSocketHeartbeat(raw, options.pingIntervalMs, () =>
             logger.debug({ url: requestUrl }, "reverse proxy missed a pong; dropping it"),
           );
           timer = setTimeout(() => {
@@ -138,6 +156,7 @@ export function createReverseProxyEndpoint(options: ReverseProxyEndpointOptions)
         onMessage: (event) => {
           const current = tunnel;
           if (current === undefined) return;
+          session?.heard();
           const data = event.data;
           const frame = parseTunnelFrame(
             typeof data === "string" ? data : Buffer.from(data as ArrayBuffer).toString("utf8"),
@@ -162,6 +181,7 @@ export function createReverseProxyEndpoint(options: ReverseProxyEndpointOptions)
                 return registration;
               }
               const slug = registration.url.slice("reverse://".length);
+              session?.registered(registration);
               current.send({ type: "registered", gatewayId: registration.gatewayId, slug });
               logger.info({ gatewayId: registration.gatewayId, slug }, "reverse proxy connected");
               return registration;
@@ -181,6 +201,7 @@ export function createReverseProxyEndpoint(options: ReverseProxyEndpointOptions)
         },
         onClose: () => {
           clearTimeout(timer);
+          if (session !== undefined) sessions.delete(session);
           const current = tunnel;
           if (current === undefined) return;
           current.socketClosed();
@@ -196,9 +217,53 @@ export function createReverseProxyEndpoint(options: ReverseProxyEndpointOptions)
       };
     });
 
+  const admin = createReverseProxyAdmin({
+    db,
+    sessions,
+    close: async (session) => {
+      const registration = session.registration;
+      logger.info(
+        { gatewayId: registration?.gatewayId, session: session.id },
+        "reverse proxy closed by an administrator",
+      );
+      sessions.delete(session);
+      session.tunnel.close(TUNNEL_CLOSE_CODES.closedByAdministrator, "closed by an administrator");
+      // Marked unreachable before the answer; the socket's close event then finds it done.
+      if (registration !== undefined) await disconnected(session.tunnel, registration);
+    },
+  });
+
   return {
     get size() {
       return tunnels.size;
+    },
+
+    admin,
+
+    async registryChanged(gatewayId) {
+      const affected = sessions
+        .registered()
+        .filter((session) => gatewayId === undefined || session.registration?.gatewayId === gatewayId);
+      if (affected.length === 0) return;
+      try {
+        const existing = await readReverseGateways(
+          db,
+          affected.map((session) => session.registration?.gatewayId ?? ""),
+        );
+        for (const session of affected) {
+          const registration = session.registration;
+          if (registration === undefined || existing.has(registration.gatewayId)) continue;
+          logger.info(
+            { gatewayId: registration.gatewayId },
+            "reverse proxy gateway deleted; closing its tunnel",
+          );
+          sessions.delete(session);
+          session.tunnel.send({ type: "error", message: `gateway ${registration.name} was deleted` });
+          session.tunnel.close(TUNNEL_CLOSE_CODES.gatewayDeleted, "the gateway was deleted");
+        }
+      } catch (error) {
+        logger.warn({ err: error }, "could not check the gateways of connected reverse proxies");
+      }
     },
 
     async handle(c, next) {
@@ -221,7 +286,12 @@ export function createReverseProxyEndpoint(options: ReverseProxyEndpointOptions)
           "publishing a server through a reverse proxy needs gateways.create",
         );
       c.set("principal", principal);
-      return (await accept(principal, redactedUrl(c.req.url))(c, next)) ?? undefined;
+      const origin: TunnelOrigin = {
+        remoteAddress: options.authContext?.(c).ip,
+        userAgent: c.req.header("user-agent"),
+        principal: principal.subject,
+      };
+      return (await accept(principal, origin, redactedUrl(c.req.url))(c, next)) ?? undefined;
     },
 
     close() {

@@ -3,9 +3,24 @@ import {
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { releasingWhenDone } from "./listen-request.js";
+import type { SessionActivity } from "./session-activity.js";
+import { type SessionEventLog, STANDALONE_STREAM } from "./session-event-log.js";
+import { parseEventId, SessionEventStore } from "./session-event-store.js";
 import { isRoutable, SessionReplies } from "./session-replies.js";
 import { claimsOfInitialize, replayHandshake } from "./session-resume.js";
 import type { SessionTokens } from "./session-token.js";
+
+type Json = Record<string, unknown>;
+type Send = WebStandardStreamableHTTPServerTransport["send"];
+
+/** What a session's transport and its requests share. */
+interface SessionState {
+  /** Open standalone (GET) streams of the session on this replica. */
+  getStreams: number;
+  /** When this replica last renewed the session's activity mark. */
+  renewedAt: number;
+}
 
 interface Session {
   readonly server: Server;
@@ -15,8 +30,22 @@ interface Session {
   readonly scope: string;
   /** Set when replies may reach another replica ({@link LegacySessionsOptions.relay}). */
   readonly replies: SessionReplies | undefined;
+  readonly state: SessionState;
+  /** The transport's own `send`, under the wrappers: writes to this copy's streams. */
+  readonly send: Send;
   lastUsed: number;
 }
+
+/** A notification the server sends outside any request: it goes to the session's GET stream. */
+const isStandaloneNotification = (message: unknown, relatedRequestId: unknown): boolean =>
+  relatedRequestId === undefined &&
+  typeof message === "object" &&
+  message !== null &&
+  typeof (message as Json).method === "string" &&
+  !("id" in message);
+
+/** The stream a `Last-Event-ID` names (event ids are `<stream>:<n>`). */
+const streamOfEventId = (eventId: string): string => eventId.slice(0, Math.max(0, eventId.lastIndexOf(":")));
 
 function jsonRpcError(status: number, code: number, message: string): Response {
   return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status });
@@ -62,6 +91,25 @@ export interface LegacySessionsOptions {
    * ({@link LegacySessions.deliver}). Without it (one replica), everything is handled here.
    */
   readonly relay?: (sessionId: string, messages: readonly unknown[]) => void;
+  /**
+   * Keeps every event of the sessions' SSE streams (priming events included) so a client that
+   * lost a stream resumes it with `Last-Event-ID`; a log shared by the replicas lets it resume
+   * on any of them. Without it, streams are not resumable.
+   */
+  readonly events?: {
+    readonly log: SessionEventLog;
+    readonly replica: string;
+    onLogError?(error: unknown): void;
+  };
+  /**
+   * Sends a notification a copy of a session sends outside any request, while the session's GET
+   * stream is open on another replica (none here), to the other replicas
+   * ({@link LegacySessions.deliverStandalone}). List changes are not sent: every replica learns of
+   * registry changes and the one holding the stream tells its client.
+   */
+  readonly standalone?: (sessionId: string, message: unknown) => void;
+  /** Shared last-use marks: a session opened longer ago than the idle timeout but in use resumes. */
+  readonly activity?: SessionActivity;
 }
 
 /**
@@ -109,6 +157,14 @@ export class LegacySessions {
         return jsonRpcError(404, -32001, "Session not found");
       }
       session.lastUsed = Date.now();
+      if (this.#options.activity)
+        session.state.renewedAt = this.#options.activity.renew(sessionId, session.state.renewedAt);
+      if (request.method === "GET") {
+        const lastEventId = request.headers.get("last-event-id");
+        if (lastEventId !== null && this.#options.events && !parseEventId(lastEventId))
+          return jsonRpcError(400, -32000, "Bad Request: Last-Event-ID is not an event id of this session");
+        return this.#trackGet(request, session, await session.transport.handleRequest(request));
+      }
       // The SDK transport accepts batches whatever the session negotiated.
       const negotiated = session.server.getNegotiatedProtocolVersion() ?? "";
       const body = await readPost(
@@ -151,6 +207,15 @@ export class LegacySessions {
     if (session && mine.length > 0) void this.#inject(id, session, mine);
   }
 
+  /**
+   * Writes a notification another replica's copy of session `id` sent outside any request to the
+   * session's GET stream, if it is open here.
+   */
+  deliverStandalone(id: string, message: unknown): void {
+    const session = this.#sessions.get(id);
+    if (session && session.state.getStreams > 0) void session.send(message as never).catch(() => {});
+  }
+
   /** Closes every session. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
@@ -184,6 +249,18 @@ export class LegacySessions {
     const accepted = messages.map((message) => replies.accept(message));
     return session.transport.handleRequest(request, {
       parsedBody: Array.isArray(parsedBody) ? accepted : accepted[0],
+    });
+  }
+
+  /** Counts a standalone stream a GET opened (or resumed) here while it lasts. */
+  #trackGet(request: Request, session: Session, response: Response): Response {
+    const lastEventId = request.headers.get("last-event-id");
+    const standalone = lastEventId === null || streamOfEventId(lastEventId) === STANDALONE_STREAM;
+    if (!standalone || !response.ok || !response.headers.get("content-type")?.startsWith("text/event-stream"))
+      return response;
+    session.state.getStreams += 1;
+    return releasingWhenDone(response, () => {
+      session.state.getStreams -= 1;
     });
   }
 
@@ -256,7 +333,9 @@ export class LegacySessions {
     const claims = this.#options.tokens.open(id);
     if (!claims || claims.owner !== owner || claims.scope !== scope) return undefined;
     const age = Date.now() - claims.issuedAt;
-    if (age < 0 || age >= this.#options.idleTimeoutMs) return undefined;
+    if (age < 0) return undefined;
+    // An id older than the idle timeout resumes only if the session was used lately somewhere.
+    if (age >= this.#options.idleTimeoutMs && !(await this.#options.activity?.isActive(id))) return undefined;
     const { server, transport } = await this.#connect(() => id, owner, scope, createServer);
     try {
       if (await replayHandshake(transport, url, id, claims)) return this.#sessions.get(id);
@@ -276,10 +355,30 @@ export class LegacySessions {
     createServer: () => Server,
   ): Promise<{ server: Server; transport: WebStandardStreamableHTTPServerTransport }> {
     const server = createServer();
+    const { events } = this.#options;
+    const eventStore = events
+      ? new SessionEventStore({
+          log: events.log,
+          replica: events.replica,
+          ...(events.onLogError ? { onLogError: events.onLogError } : {}),
+        })
+      : undefined;
+    const state: SessionState = { getStreams: 0, renewedAt: 0 };
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator,
+      ...(eventStore ? { eventStore } : {}),
       onsessioninitialized: (id) => {
-        this.#sessions.set(id, { server, transport, owner, scope, replies, lastUsed: Date.now() });
+        this.#sessions.set(id, {
+          server,
+          transport,
+          owner,
+          scope,
+          replies,
+          state,
+          send,
+          lastUsed: Date.now(),
+        });
+        if (this.#options.activity) state.renewedAt = this.#options.activity.renew(id, 0);
         this.#evict();
       },
       onsessionclosed: (id) => {
@@ -289,6 +388,23 @@ export class LegacySessions {
         this.#options.onEnded?.(id);
       },
     });
+    eventStore?.attach(transport);
+    const send: Send = transport.send.bind(transport);
+    const { standalone } = this.#options;
+    // Under the reply tagging: what goes to another replica is what this transport would write.
+    if (standalone) {
+      transport.send = (message, options) => {
+        const id = transport.sessionId;
+        if (
+          id === undefined ||
+          state.getStreams > 0 ||
+          !isStandaloneNotification(message, options?.relatedRequestId)
+        )
+          return send(message, options);
+        if (!String((message as Json).method).endsWith("/list_changed")) standalone(id, message);
+        return Promise.resolve();
+      };
+    }
     const replies = this.#options.relay ? new SessionReplies(transport) : undefined;
     await server.connect(transport);
     const previous = server.onclose;

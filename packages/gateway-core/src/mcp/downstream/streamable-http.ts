@@ -6,7 +6,7 @@ import type { SubscriptionHub } from "../subscription-hub.js";
 import { createGatewayMcpServer } from "./gateway-mcp-server.js";
 import type { InputBridge } from "./input-bridge.js";
 import { createLegacySessionServer } from "./legacy-session-server.js";
-import { LegacySessions } from "./legacy-sessions.js";
+import { LegacySessions, type LegacySessionsOptions } from "./legacy-sessions.js";
 import { listenedUris, releasingWhenDone } from "./listen-request.js";
 import type { SessionTokens } from "./session-token.js";
 
@@ -28,6 +28,12 @@ export interface StreamableHttpOptions {
    * replicas (they call `sessions.deliver`); leave unset with a single replica.
    */
   readonly onSessionMessages?: (sessionId: string, messages: readonly unknown[]) => void;
+  /** Keeps SSE stream events for `Last-Event-ID` resumption (see {@link LegacySessionsOptions.events}). */
+  readonly events?: LegacySessionsOptions["events"];
+  /** Sends standalone notifications to the replica holding a session's GET stream ({@link LegacySessionsOptions.standalone}). */
+  readonly onStandaloneNotification?: (sessionId: string, message: unknown) => void;
+  /** Shared last-use marks of sessions ({@link LegacySessionsOptions.activity}). */
+  readonly activity?: LegacySessionsOptions["activity"];
   /** Bridges upstream sampling/elicitation/roots requests to 2026 clients (`input_required`). */
   readonly inputBridge?: InputBridge;
 }
@@ -52,6 +58,9 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
     tokens: options.sessionTokens,
     ...(options.onSessionEnded ? { onEnded: options.onSessionEnded } : {}),
     ...(options.onSessionMessages ? { relay: options.onSessionMessages } : {}),
+    ...(options.events ? { events: options.events } : {}),
+    ...(options.onStandaloneNotification ? { standalone: options.onStandaloneNotification } : {}),
+    ...(options.activity ? { activity: options.activity } : {}),
   });
   const modern: McpHttpHandler = createMcpHandler(
     (ctx) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TunnelFrame } from "@contextforge/mcp-transport";
 import { type JSONRPCMessage, parseJSONRPCMessage, type Transport } from "@modelcontextprotocol/client";
+import { MacrotaskInbox } from "./macrotask-inbox.js";
 
 /** The part of an accepted WebSocket a tunnel uses (Hono's `WSContext` fits). */
 export interface TunnelSocket {
@@ -20,7 +21,11 @@ const OPEN = 1;
 export class ReverseTunnel {
   readonly #socket: TunnelSocket;
   readonly #sessions = new Map<string, ReverseTunnelTransport>();
+  /** Sessions another replica opened through this tunnel: where their frames from the proxy go. */
+  readonly #relayed = new Map<string, (frame: TunnelFrame) => void>();
   #closed = false;
+  #framesSent = 0;
+  #framesReceived = 0;
 
   constructor(socket: TunnelSocket) {
     this.#socket = socket;
@@ -31,6 +36,21 @@ export class ReverseTunnel {
     return !this.#closed && this.#socket.readyState === OPEN;
   }
 
+  /** MCP sessions open through the tunnel now (another replica's included). */
+  get sessionCount(): number {
+    return this.#sessions.size + this.#relayed.size;
+  }
+
+  /** Frames sent to the proxy so far. */
+  get framesSent(): number {
+    return this.#framesSent;
+  }
+
+  /** Frames received from the proxy after its registration. */
+  get framesReceived(): number {
+    return this.#framesReceived;
+  }
+
   /** A transport for a new MCP session through the tunnel; `start()` asks the proxy to open it. */
   openSession(): ReverseTunnelTransport {
     const transport = new ReverseTunnelTransport(this, randomUUID());
@@ -38,18 +58,43 @@ export class ReverseTunnel {
     return transport;
   }
 
+  /**
+   * Opens session `session` for another replica: the proxy's frames of it go to `sink`, and that
+   * replica's frames come in through {@link relay}. False when the socket is gone.
+   */
+  openRelayed(session: string, sink: (frame: TunnelFrame) => void): boolean {
+    if (!this.send({ type: "open", session })) return false;
+    this.#relayed.set(session, sink);
+    return true;
+  }
+
+  /** A frame another replica sends for a session it opened here; false when it is not open here. */
+  relay(frame: TunnelFrame): boolean {
+    if (frame.type !== "message" && frame.type !== "close") return false;
+    if (!this.#relayed.has(frame.session)) return false;
+    if (frame.type === "close") this.#relayed.delete(frame.session);
+    return this.send(frame);
+  }
+
   /** Sends one frame; false when the socket is gone. */
   send(frame: TunnelFrame): boolean {
     if (!this.open) return false;
     this.#socket.send(JSON.stringify(frame));
+    this.#framesSent++;
     return true;
   }
 
   /** One frame from the proxy (after registration). */
   receive(frame: TunnelFrame): void {
+    this.#framesReceived++;
     if (frame.type !== "message" && frame.type !== "closed") return;
     const session = this.#sessions.get(frame.session);
-    if (!session) return;
+    if (!session) {
+      const sink = this.#relayed.get(frame.session);
+      if (frame.type === "closed") this.#relayed.delete(frame.session);
+      sink?.(frame);
+      return;
+    }
     if (frame.type === "closed") session.ended();
     else session.deliver(frame.message);
   }
@@ -61,6 +106,9 @@ export class ReverseTunnel {
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
     for (const session of sessions) session.ended();
+    const relayed = [...this.#relayed];
+    this.#relayed.clear();
+    for (const [session, sink] of relayed) sink({ type: "closed", session });
   }
 
   /** Closes the socket (and so every session). */
@@ -86,6 +134,11 @@ export class ReverseTunnelTransport implements Transport {
   onerror?: ((error: Error) => void) | undefined;
   onmessage?: ((message: JSONRPCMessage) => void) | undefined;
   readonly #tunnel: ReverseTunnel;
+  /** One message per macrotask, the end after them (see {@link MacrotaskInbox}). */
+  readonly #inbox = new MacrotaskInbox<JSONRPCMessage>(
+    (message) => this.onmessage?.(message),
+    () => this.onclose?.(),
+  );
   #closed = false;
 
   constructor(tunnel: ReverseTunnel, sessionId: string) {
@@ -119,7 +172,7 @@ export class ReverseTunnelTransport implements Transport {
       this.onerror?.(new Error("the reverse proxy sent an invalid JSON-RPC message", { cause: error }));
       return;
     }
-    this.onmessage?.(message);
+    this.#inbox.push(message);
   }
 
   /** @internal The session ended (closed here, by the proxy, or with the socket). */
@@ -127,6 +180,7 @@ export class ReverseTunnelTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#tunnel.forget(this.tunnelSessionId);
-    this.onclose?.();
+    if (this.#inbox.busy) this.#inbox.end();
+    else this.onclose?.();
   }
 }

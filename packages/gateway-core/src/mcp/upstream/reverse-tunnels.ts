@@ -1,4 +1,4 @@
-import { Client, type ClientCapabilities } from "@modelcontextprotocol/client";
+import { Client, type ClientCapabilities, type Transport } from "@modelcontextprotocol/client";
 import type { ReverseTunnel } from "./reverse-tunnel.js";
 import type { ReverseTunnelConnector } from "./reverse-tunnel-connector.js";
 import type { UpstreamClientInfo, UpstreamConnection } from "./upstream-connection.js";
@@ -15,6 +15,17 @@ export function reverseProxyUrl(slug: string): string {
   return `reverse://${slug}`;
 }
 
+/** Tunnels connected to other replicas (`TunnelRelay`): sessions through them travel on the bus. */
+export interface RemoteTunnels {
+  /** The replica holding the tunnel of `url`, if any does. */
+  holderOf(url: string): Promise<string | undefined>;
+  /** A transport for a new session through the tunnel of `url` that `holder` holds. */
+  openSession(url: string, holder: string): Transport;
+  /** This replica now holds (or no longer holds) the tunnel of `url`. */
+  attached(url: string): void;
+  detached(url: string): void;
+}
+
 /**
  * The connected reverse proxies, by their gateway's URL (`reverse://<slug>`). The upstream pool
  * and discovery open their sessions through it: one MCP session per connection, over the tunnel
@@ -22,6 +33,18 @@ export function reverseProxyUrl(slug: string): string {
  */
 export class ReverseTunnels implements ReverseTunnelConnector {
   readonly #tunnels = new Map<string, ReverseTunnel>();
+  #remote: RemoteTunnels | undefined;
+
+  /** Lets sessions reach tunnels connected to other replicas (several replicas on one bus). */
+  useRemote(remote: RemoteTunnels): void {
+    this.#remote = remote;
+    for (const url of this.#tunnels.keys()) remote.attached(url);
+  }
+
+  /** URLs of the tunnels connected here. */
+  urls(): string[] {
+    return [...this.#tunnels.keys()];
+  }
 
   /** Connected tunnels. */
   get size(): number {
@@ -38,6 +61,7 @@ export class ReverseTunnels implements ReverseTunnelConnector {
   attach(url: string, tunnel: ReverseTunnel): ReverseTunnel | undefined {
     const previous = this.#tunnels.get(url);
     this.#tunnels.set(url, tunnel);
+    this.#remote?.attached(url);
     return previous === tunnel ? undefined : previous;
   }
 
@@ -45,6 +69,7 @@ export class ReverseTunnels implements ReverseTunnelConnector {
   detach(url: string, tunnel: ReverseTunnel): boolean {
     if (this.#tunnels.get(url) !== tunnel) return false;
     this.#tunnels.delete(url);
+    this.#remote?.detached(url);
     return true;
   }
 
@@ -64,9 +89,15 @@ export class ReverseTunnels implements ReverseTunnelConnector {
       hasSessionId: false,
       connect: async (connectOptions) => {
         const tunnel = this.get(url);
-        if (tunnel === undefined)
+        if (tunnel !== undefined) {
+          await client.connect(tunnel.openSession(), connectOptions);
+          return;
+        }
+        // Connected to another replica: the session's frames travel through it.
+        const holder = await this.#remote?.holderOf(url);
+        if (holder === undefined || this.#remote === undefined)
           throw new UpstreamError("unreachable", url, `reverse proxy ${url} is not connected`);
-        await client.connect(tunnel.openSession(), connectOptions);
+        await client.connect(this.#remote.openSession(url, holder), connectOptions);
       },
       close() {
         closing ??= client.close().catch(() => {});

@@ -7,6 +7,7 @@ import {
   type Transport,
 } from "@modelcontextprotocol/client";
 import { type RawData, WebSocket } from "ws";
+import { MacrotaskInbox } from "./macrotask-inbox.js";
 
 /** Options of {@link WebSocketClientTransport}. */
 export interface WebSocketClientTransportOptions {
@@ -26,8 +27,6 @@ export const MCP_WEBSOCKET_SUBPROTOCOL = "mcp";
 const NORMAL_CLOSURE = 1000;
 /** How long {@link WebSocketClientTransport.close} waits for the server's close frame. */
 const CLOSE_GRACE_MS = 1_000;
-/** The end of the connection, queued behind the messages read before it. */
-const CLOSED: unique symbol = Symbol("closed");
 
 /**
  * An MCP client transport over one WebSocket (`ws://` or `wss://`): one JSON-RPC message per text
@@ -48,9 +47,11 @@ export class WebSocketClientTransport implements Transport {
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   /** Whether anything came from the server since the last ping. */
   #heard = true;
-  /** Messages (and the close) not yet delivered, in arrival order; see {@link #deliver}. */
-  readonly #inbox: (JSONRPCMessage | typeof CLOSED)[] = [];
-  #draining = false;
+  /** Messages (and the close) not yet delivered, in arrival order, one per macrotask. */
+  readonly #inbox = new MacrotaskInbox<JSONRPCMessage>(
+    (message) => this.onmessage?.(message),
+    () => this.onclose?.(),
+  );
   #closing = false;
   #closed = false;
 
@@ -190,30 +191,8 @@ export class WebSocketClientTransport implements Transport {
         this.onerror?.(new Error("upstream sent a frame that is not a JSON-RPC message", { cause: error }));
         continue;
       }
-      this.#deliver(message);
+      this.#inbox.push(message);
     }
-  }
-
-  /**
-   * Hands messages over one per macrotask. ws emits every frame of one TCP read in the same tick,
-   * and the SDK runs notification handlers a microtask late but settles responses at once (and
-   * forgets the request's progress handler then): delivered back to back, the progress
-   * notifications sent just before a result would be dropped. The close waits its turn as well,
-   * so that a response read before it is not failed as "connection closed".
-   */
-  #deliver(item: JSONRPCMessage | typeof CLOSED): void {
-    this.#inbox.push(item);
-    if (this.#draining) return;
-    this.#draining = true;
-    setImmediate(() => this.#drainOne());
-  }
-
-  #drainOne(): void {
-    const item = this.#inbox.shift();
-    if (item === CLOSED) this.onclose?.();
-    else if (item !== undefined) this.onmessage?.(item);
-    if (this.#inbox.length > 0) setImmediate(() => this.#drainOne());
-    else this.#draining = false;
   }
 
   #startPings(socket: WebSocket): void {
@@ -235,7 +214,7 @@ export class WebSocketClientTransport implements Transport {
     clearInterval(this.#pingTimer);
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#draining) this.#deliver(CLOSED);
+    if (this.#inbox.busy) this.#inbox.end();
     else this.onclose?.();
   }
 }

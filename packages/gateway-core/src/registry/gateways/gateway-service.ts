@@ -335,11 +335,12 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     async setEnabled(id, enabled, actor) {
       const row = await db.transaction().execute(async (tx) => {
         const current = await store.get(tx, id);
-        // As in ContextForge, a gateway's state applies to everything it provides.
+        // As in ContextForge, a gateway's state applies to everything it provides. Of its items,
+        // only tools have a `reachable` column: setting it on resources or prompts failed (500).
         for (const [table] of CHILDREN) {
           await tx
             .updateTable(table)
-            .set({ enabled, ...(enabled ? { reachable: true } : {}) } as never)
+            .set({ enabled, ...(enabled && table === "tools" ? { reachable: true } : {}) } as never)
             .where("gateway_id", "=", id)
             .execute();
         }
