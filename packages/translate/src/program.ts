@@ -1,9 +1,13 @@
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { ConnectOptions } from "./connect/connect-options.js";
 import type { RemoteTransport } from "./connect/remote-link.js";
+import type { GrpcTranslateOptions } from "./grpc/grpc-options.js";
 import { LOG_LEVELS, type LogLevel, stderrLogger } from "./logger.js";
+import type { ExposeOptions } from "./options/expose-options.js";
 import type { TranslateOptions } from "./options/translate-options.js";
 import { serve } from "./serve.js";
+import { startTranslate } from "./start-translate.js";
 import { VERSION } from "./version.js";
 
 export { VERSION } from "./version.js";
@@ -34,7 +38,23 @@ interface CliOptions {
   header?: Record<string, string>;
   oauth2Bearer?: string;
   maxRetries: number;
+  grpc?: string;
+  grpcTls?: true;
+  grpcCa?: string;
+  grpcCert?: string;
+  grpcKey?: string;
+  grpcMetadata?: [string, string][];
+  grpcTimeout: number;
 }
+
+/** The options that only make sense with --grpc, by their flag. */
+const GRPC_ONLY_FLAGS: readonly [keyof CliOptions, string][] = [
+  ["grpcTls", "--grpc-tls"],
+  ["grpcCa", "--grpc-ca"],
+  ["grpcCert", "--grpc-cert"],
+  ["grpcKey", "--grpc-key"],
+  ["grpcMetadata", "--grpc-metadata"],
+];
 
 const CONNECT_FLAGS: readonly [keyof CliOptions, string, RemoteTransport][] = [
   ["connectSse", "--connect-sse", "sse"],
@@ -49,9 +69,11 @@ Examples:
   mcptranslate --stdio "node server.js" --expose-streamable-http --shared --max-sessions 200
   mcptranslate --stdio "node server.js" --stateless --header-to-env X-Api-Key=API_KEY
   mcptranslate --connect-streamable-http https://mcp.example.com/mcp --oauth2Bearer "$TOKEN"
+  mcptranslate --grpc localhost:50051 --expose-streamable-http --grpc-metadata authorization="Bearer $TOKEN"
 
 Every session gets its own child process unless --shared or --stateless is given. GET /healthz
-answers 200. With --connect-*, stdin and stdout carry JSON-RPC and logs go to stderr.`;
+answers 200. With --connect-*, stdin and stdout carry JSON-RPC and logs go to stderr. With --grpc,
+each unary method found through server reflection is a tool.`;
 
 /**
  * The `mcptranslate` command. Option errors and invalid combinations exit 2; nothing to do prints
@@ -61,7 +83,7 @@ export function createProgram(): Command {
   return (
     new Command("mcptranslate")
       .description(
-        "Bridges MCP transports: exposes a local stdio MCP server over SSE, streamable HTTP or WebSocket, or connects a remote one to stdio.",
+        "Bridges MCP transports: exposes a local stdio MCP server (or a gRPC service, as tools) over SSE, streamable HTTP or WebSocket, or connects a remote one to stdio.",
       )
       .version(VERSION, "-V, --version", "print the version and exit")
       .option("--stdio <command>", 'the stdio MCP server to run, e.g. "npx -y some-mcp-server"')
@@ -122,6 +144,25 @@ export function createProgram(): Command {
         integer("--max-retries", 0),
         0,
       )
+      .option(
+        "--grpc <host:port>",
+        "expose the unary methods of a gRPC server (found by server reflection) as tools",
+      )
+      .option("--grpc-tls", "--grpc: use TLS, trusting the system's root certificates")
+      .option("--grpc-ca <file>", "--grpc: use TLS, trusting the PEM certificates in <file>")
+      .option("--grpc-cert <file>", "--grpc: client certificate chain (PEM) for mutual TLS, with --grpc-key")
+      .option("--grpc-key <file>", "--grpc: client private key (PEM) for mutual TLS, with --grpc-cert")
+      .option(
+        "--grpc-metadata <KEY=VALUE>",
+        "--grpc: metadata sent with every call and with reflection (repeatable)",
+        metadataPair,
+      )
+      .option(
+        "--grpc-timeout <seconds>",
+        "--grpc: deadline of each call (and of discovery at start-up)",
+        positiveSeconds("--grpc-timeout"),
+        30,
+      )
       .addOption(
         new Option("--logLevel <level>", "what to log on stderr").choices(LOG_LEVELS).default("info"),
       )
@@ -134,9 +175,13 @@ export function createProgram(): Command {
         const usage = (message: string): never =>
           this.error(`error: ${message}`, { exitCode: 2, code: "mcptranslate.invalidOptions" });
         const connects = CONNECT_FLAGS.filter(([key]) => options[key] !== undefined);
-        if (connects.length > 1 || (connects.length === 1 && options.stdio !== undefined)) {
-          usage("give one of --stdio, --connect-sse, --connect-streamable-http, --connect-ws");
+        const modes =
+          connects.length + (options.stdio === undefined ? 0 : 1) + (options.grpc === undefined ? 0 : 1);
+        if (modes > 1) {
+          usage("give one of --stdio, --connect-sse, --connect-streamable-http, --connect-ws, --grpc");
         }
+        const grpcOnly = GRPC_ONLY_FLAGS.find(([key]) => options[key] !== undefined);
+        if (grpcOnly && options.grpc === undefined) usage(`${grpcOnly[1]} applies to --grpc only`);
         const [connect] = connects;
         if (connect) {
           const [key, , transport] = connect;
@@ -148,19 +193,42 @@ export function createProgram(): Command {
         if (options.header !== undefined || options.oauth2Bearer !== undefined) {
           usage("--header and --oauth2Bearer apply to --connect-* only");
         }
+        if (options.grpc !== undefined) {
+          if (options.shared || options.stateless || options.headerToEnv !== undefined) {
+            usage("--shared, --stateless and --header-to-env apply to --stdio only");
+          }
+          const grpcOptions = toGrpcOptions(options, options.grpc, usage);
+          // Loaded on demand: gRPC and protobuf are not needed for the other modes.
+          const { startGrpcTranslate } = await import("./grpc/start-grpc-translate.js");
+          await serve(() => startGrpcTranslate(grpcOptions), grpcOptions.logger, usage);
+          return;
+        }
         if (options.stdio === undefined) {
           this.outputHelp({ error: true });
           process.exitCode = 1;
           return;
         }
-        await serve(toTranslateOptions(options, options.stdio), usage);
+        const translateOptions = toTranslateOptions(options, options.stdio);
+        await serve(() => startTranslate(translateOptions), translateOptions.logger, usage);
       })
   );
 }
 
 function toTranslateOptions(options: CliOptions, stdio: string): TranslateOptions {
   return {
+    ...toExposeOptions(options),
     stdio,
+    shared: options.shared === true,
+    stateless: options.stateless === true,
+    headerToEnv: options.headerToEnv ?? {},
+    // The child's own diagnostics belong on our stderr, as when it runs in a terminal.
+    onChildStderr: (text) => process.stderr.write(text),
+  };
+}
+
+/** The exposing options shared by --stdio and --grpc. */
+function toExposeOptions(options: CliOptions): ExposeOptions {
+  return {
     ...(options.exposeSse ? { exposeSse: true } : {}),
     ...(options.exposeStreamableHttp ? { exposeStreamableHttp: true } : {}),
     ...(options.exposeWs ? { exposeWs: true } : {}),
@@ -170,17 +238,44 @@ function toTranslateOptions(options: CliOptions, stdio: string): TranslateOption
     messagePath: options.messagePath,
     streamableHttpPath: options.streamableHttpPath,
     wsPath: options.wsPath,
-    shared: options.shared === true,
-    stateless: options.stateless === true,
-    headerToEnv: options.headerToEnv ?? {},
     jsonResponse: options.jsonResponse === true,
     keepAliveMs: options.keepAlive * 1000,
     corsOrigins: options.cors ?? [],
     maxSessions: options.maxSessions,
     sessionIdleTimeoutMs: options.sessionIdleTimeout * 1000,
     logger: stderrLogger(options.logLevel),
-    // The child's own diagnostics belong on our stderr, as when it runs in a terminal.
-    onChildStderr: (text) => process.stderr.write(text),
+  };
+}
+
+function toGrpcOptions(
+  options: CliOptions,
+  target: string,
+  usage: (message: string) => never,
+): GrpcTranslateOptions {
+  const read = (flag: string, file: string | undefined): Buffer | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      return usage(`${flag}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  };
+  const ca = read("--grpc-ca", options.grpcCa);
+  const cert = read("--grpc-cert", options.grpcCert);
+  const key = read("--grpc-key", options.grpcKey);
+  const files = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+  const tls = Object.keys(files).length > 0 ? files : options.grpcTls === true;
+  const metadata: Record<string, string[]> = {};
+  for (const [name, value] of options.grpcMetadata ?? []) {
+    const key = name.toLowerCase();
+    metadata[key] = [...(metadata[key] ?? []), value];
+  }
+  return {
+    ...toExposeOptions(options),
+    grpc: target,
+    tls,
+    metadata,
+    timeoutMs: options.grpcTimeout * 1000,
   };
 }
 
@@ -214,6 +309,24 @@ function seconds(name: string) {
     }
     return parsed;
   };
+}
+
+function positiveSeconds(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (value.trim() === "" || !Number.isFinite(parsed) || parsed <= 0) {
+      throw new InvalidArgumentError(`${name} expects a number of seconds > 0`);
+    }
+    return parsed;
+  };
+}
+
+/** `--grpc-metadata KEY=VALUE`, repeatable; a key may be given several times (several values). */
+function metadataPair(value: string, previous: [string, string][] | undefined): [string, string][] {
+  const at = value.indexOf("=");
+  const key = at < 0 ? "" : value.slice(0, at).trim();
+  if (key === "") throw new InvalidArgumentError(`--grpc-metadata expects KEY=VALUE (got "${value}")`);
+  return [...(previous ?? []), [key, value.slice(at + 1)]];
 }
 
 /** A repeatable `NAME<separator>VALUE` option, collected into a record. */

@@ -1,13 +1,22 @@
-import type { TranslateOptions } from "./options/translate-options.js";
-import { startTranslate, type TranslateHandle } from "./start-translate.js";
+import type { TranslateLogger } from "./logger.js";
 import { TranslateError } from "./translate-error.js";
 
+/** A running bridge as {@link serve} needs it. */
+export interface Closable {
+  close(): Promise<void>;
+}
+
 /**
- * Runs the bridge until SIGINT or SIGTERM, then stops accepting, ends every session and child, and
- * exits 0. `fail` reports invalid options (the CLI exits 2).
+ * Runs the bridge `start` opens until SIGINT or SIGTERM, then stops accepting, ends every session
+ * (and child), and exits 0. `fail` reports invalid options (the CLI exits 2); other start-up
+ * failures reject (the CLI exits 1).
  */
-export async function serve(options: TranslateOptions, fail: (message: string) => never): Promise<void> {
-  let handle: TranslateHandle | undefined;
+export async function serve(
+  start: () => Promise<Closable>,
+  logger: TranslateLogger | undefined,
+  fail: (message: string) => never,
+): Promise<void> {
+  let handle: Closable | undefined;
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -15,14 +24,14 @@ export async function serve(options: TranslateOptions, fail: (message: string) =
       process.exit(1);
     }
     stopping = true;
-    options.logger?.("info", `${signal}: shutting down`);
+    logger?.("info", `${signal}: shutting down`);
     void (handle?.close() ?? Promise.resolve()).finally(() => process.exit(0));
   };
   // Installed before anything starts, so a signal during start-up is handled too.
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   try {
-    handle = await startTranslate(options);
+    handle = await start();
   } catch (error) {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);

@@ -1,16 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
 import { type StdioServerSpec, StdioSupervisor } from "@contextforge/mcp-transport";
-import { HeaderEnv } from "./http/header-env.js";
-import { sendJsonRpcError } from "./http/http-responses.js";
-import { OriginPolicy } from "./http/origin-policy.js";
-import { SseEndpoint } from "./http/sse-endpoint.js";
-import { StatelessHttpEndpoint } from "./http/stateless-http-endpoint.js";
-import { StreamableHttpEndpoint } from "./http/streamable-http-endpoint.js";
-import { rejectUpgrade, WebSocketEndpoint } from "./http/websocket-endpoint.js";
+import { describeUrls, startHttpExposure, type TranslateUrls } from "./http/start-http-exposure.js";
 import {
-  HEALTH_PATH,
   type ResolvedTranslateOptions,
   resolveTranslateOptions,
   type TranslateOptions,
@@ -18,16 +8,8 @@ import {
 import type { ChildConnector } from "./relay/child-channel.js";
 import { DedicatedConnector } from "./relay/dedicated-connector.js";
 import { SharedConnector } from "./relay/shared-connector.js";
-import { SessionRegistry } from "./sessions/session-registry.js";
 
-/** The URLs a running bridge serves; only the exposed transports are set. */
-export interface TranslateUrls {
-  readonly sse?: string;
-  readonly message?: string;
-  readonly streamableHttp?: string;
-  readonly websocket?: string;
-  readonly health: string;
-}
+export type { TranslateUrls } from "./http/start-http-exposure.js";
 
 /** A running bridge, from {@link startTranslate}. */
 export interface TranslateHandle {
@@ -84,172 +66,29 @@ export async function startTranslate(options: TranslateOptions): Promise<Transla
         log,
       })
     : new DedicatedConnector(supervisor, spec);
-  const headerEnv = new HeaderEnv(resolved.headerToEnv);
-  const sessions = new SessionRegistry({
+  const exposure = await startHttpExposure({
+    expose: resolved,
     connector,
-    maxSessions: resolved.maxSessions,
-    idleTimeoutMs: resolved.sessionIdleTimeoutMs,
-    log,
+    health: () => ({ children: supervisor.processCount }),
+    release: () => supervisor.close(),
   });
-  const common = {
-    sessions,
-    keepAliveMs: resolved.keepAliveMs,
-    contextOf: (req: IncomingMessage) => headerEnv.contextOf(req),
-    log,
-  };
-  const sse = resolved.exposeSse
-    ? new SseEndpoint({ ...common, messagePath: resolved.messagePath })
-    : undefined;
-  const stateless = resolved.stateless
-    ? new StatelessHttpEndpoint({
-        connector,
-        jsonResponse: resolved.jsonResponse,
-        keepAliveMs: resolved.keepAliveMs,
-        maxRequests: resolved.maxSessions,
-        contextOf: (req, era) => headerEnv.contextOf(req, era),
-        log,
-      })
-    : undefined;
-  const streamable =
-    resolved.exposeStreamableHttp && !stateless
-      ? new StreamableHttpEndpoint({ ...common, jsonResponse: resolved.jsonResponse })
-      : undefined;
-  const websocket = resolved.exposeWs ? new WebSocketEndpoint(common) : undefined;
-  const policy = new OriginPolicy({
-    corsOrigins: resolved.corsOrigins,
-    loopbackOnly: isLoopback(resolved.host),
-    extraHeaders: headerEnv.headers,
-  });
-  const openSessions = (): number => sessions.size + (stateless?.size ?? 0);
-
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!policy.admit(req, res)) return;
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const path = url.pathname;
-    if (path === HEALTH_PATH) {
-      if (!allow(req, res, "GET", "HEAD")) return;
-      res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-      res.end(JSON.stringify({ status: "ok", sessions: openSessions(), children: supervisor.processCount }));
-      return;
-    }
-    if (sse && path === resolved.ssePath) {
-      if (allow(req, res, "GET")) await sse.openStream(req, res);
-      return;
-    }
-    if (sse && path === resolved.messagePath) {
-      if (allow(req, res, "POST")) await sse.postMessage(req, res, url.searchParams.get("sessionId"));
-      return;
-    }
-    if (streamable && path === resolved.streamableHttpPath) {
-      await streamable.handle(req, res);
-      return;
-    }
-    if (stateless && path === resolved.streamableHttpPath) {
-      await stateless.handle(req, res);
-      return;
-    }
-    sendJsonRpcError(res, 404, -32000, `Not Found: ${path}`);
-  };
-
-  const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      log("error", `request ${req.method} ${req.url} failed: ${(error as Error).stack ?? String(error)}`);
-      sendJsonRpcError(res, 500, -32603, "Internal error");
-    });
-  });
-  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on("error", () => {});
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (!websocket || path !== resolved.wsPath) {
-      rejectUpgrade(socket, { code: 404, message: `Not Found: ${path}` });
-      return;
-    }
-    const rejection = policy.rejection(req);
-    if (rejection !== undefined) {
-      rejectUpgrade(socket, { code: 403, message: `Forbidden: ${rejection}` });
-      return;
-    }
-    websocket.upgrade(req, socket, head).catch((error: unknown) => {
-      log("error", `WebSocket upgrade failed: ${(error as Error).message}`);
-      socket.destroy();
-    });
-  });
-
-  try {
-    await listen(server, resolved.port, resolved.host);
-  } catch (error) {
-    await supervisor.close();
-    throw error;
-  }
-  const port = (server.address() as AddressInfo).port;
-  const urls = buildUrls(resolved, port);
   log(
     "info",
-    `serving "${[resolved.command, ...resolved.args].join(" ")}" on ${describeUrls(urls)}${describeMode(resolved)}`,
+    `serving "${[resolved.command, ...resolved.args].join(" ")}" on ${describeUrls(exposure.urls)}${describeMode(resolved)}`,
   );
-
-  let closing: Promise<void> | undefined;
   return {
-    port,
-    urls,
+    port: exposure.port,
+    urls: exposure.urls,
     get sessionCount(): number {
-      return openSessions();
+      return exposure.sessionCount;
     },
     childPids: () =>
       supervisor
         .processes()
         .map((info) => info.pid)
         .filter((pid) => pid !== undefined),
-    close(): Promise<void> {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        sessions.close("mcptranslate is shutting down");
-        stateless?.close();
-        websocket?.close();
-        connector.close();
-        await supervisor.close();
-        server.closeAllConnections();
-        await closed;
-        log("info", "stopped");
-      })();
-      return closing;
-    },
+    close: () => exposure.close(),
   };
-}
-
-function allow(req: IncomingMessage, res: ServerResponse, ...methods: string[]): boolean {
-  if (req.method !== undefined && methods.includes(req.method)) return true;
-  sendJsonRpcError(res, 405, -32000, "Method not allowed.", { Allow: methods.join(", ") });
-  return false;
-}
-
-function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-}
-
-function buildUrls(options: ResolvedTranslateOptions, port: number): TranslateUrls {
-  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-  const http = `http://${host}:${port}`;
-  return {
-    ...(options.exposeSse ? { sse: http + options.ssePath, message: http + options.messagePath } : {}),
-    ...(options.exposeStreamableHttp ? { streamableHttp: http + options.streamableHttpPath } : {}),
-    ...(options.exposeWs ? { websocket: `ws://${host}:${port}${options.wsPath}` } : {}),
-    health: http + HEALTH_PATH,
-  };
-}
-
-function describeUrls(urls: TranslateUrls): string {
-  const parts: string[] = [];
-  if (urls.sse) parts.push(`SSE ${urls.sse}`);
-  if (urls.streamableHttp) parts.push(`streamable HTTP ${urls.streamableHttp}`);
-  if (urls.websocket) parts.push(`WebSocket ${urls.websocket}`);
-  return parts.join(", ");
 }
 
 function describeMode(options: ResolvedTranslateOptions): string {
@@ -258,8 +97,4 @@ function describeMode(options: ResolvedTranslateOptions): string {
   if (options.stateless) return ` (stateless, shared children${keyed})`;
   if (options.shared) return names === "" ? " (shared child)" : ` (shared children${keyed})`;
   return names === "" ? "" : ` (each child gets ${names} from its session's request headers)`;
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }

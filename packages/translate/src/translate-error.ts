@@ -5,7 +5,9 @@ export type TranslateErrorCode =
   /** `maxSessions` sessions are open. */
   | "session_limit"
   /** No stdio child could be had for the session (start failure, crash backoff, cap). */
-  | "child_unavailable";
+  | "child_unavailable"
+  /** The gRPC server cannot be reached or offers no server reflection at start-up (the CLI exits 1). */
+  | "grpc_unavailable";
 
 /** A local error of the translate bridge; mapped to HTTP once, at the edge. */
 export class TranslateError extends Error {

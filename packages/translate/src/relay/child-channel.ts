@@ -16,6 +16,8 @@ export interface SessionSink {
 export interface ChildChannel {
   /** The child's pid, for logs and tests. */
   readonly pid: number;
+  /** What serves the session, for logs. Default: `stdio server pid <pid>`. */
+  readonly description?: string;
   /** Requests of this session the child has not answered yet. */
   readonly pendingRequests: number;
   /** Forwards one client message to the child. */

@@ -133,7 +133,8 @@ export class SessionRegistry {
     }
     // SSE and WebSocket sessions end with their connection; a streamable HTTP session has none.
     if (transport === "streamable-http") this.#armIdleTimer(entry, this.#options.idleTimeoutMs);
-    log("info", `${transport} session ${id} opened (stdio server pid ${entry.channel.pid})`);
+    const served = entry.channel.description ?? `stdio server pid ${entry.channel.pid}`;
+    log("info", `${transport} session ${id} opened (${served})`);
     return session;
   }
 
