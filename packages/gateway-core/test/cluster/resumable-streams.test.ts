@@ -290,6 +290,18 @@ describe.skipIf(!postgres.available || !redis.available)("resumable 2025 streams
     expect(messagesOf(await new SseReader(unknown).rest())).toEqual([]);
   });
 
+  it("lets a second GET stream replace the first one instead of refusing it", async () => {
+    const session = await openSession(bases[0] as string);
+    const first = await fetch(`${bases[0]}/mcp`, { headers: headers(session) });
+    expect(first.status).toBe(200);
+    const firstReader = new SseReader(first);
+    const second = await fetch(`${bases[0]}/mcp`, { headers: headers(session) });
+    expect(second.status).toBe(200);
+    // The first one ends; the second one stays open.
+    expect(await firstReader.rest()).toEqual([]);
+    await second.body?.cancel();
+  });
+
   it("writes a subscription's update to the GET stream open on another replica than the subscription's", async () => {
     const [a, b] = bases as [string, string];
     const session = await openSession(a);

@@ -24,7 +24,7 @@ export async function ensureSystemRoles(db: Kysely<DatabaseSchema>): Promise<voi
         .execute();
       continue;
     }
-    await db
+    const inserted = db
       .insertInto("roles")
       .values({
         id: newId(),
@@ -40,6 +40,19 @@ export async function ensureSystemRoles(db: Kysely<DatabaseSchema>): Promise<voi
         updated_at: now,
       })
       .execute();
+    try {
+      await inserted;
+    } catch (error) {
+      // Replicas starting together on a fresh database: another one inserted it meanwhile (with
+      // the same definition). Anything else is a real failure.
+      const now = await db
+        .selectFrom("roles")
+        .select("id")
+        .where("name", "=", role.name)
+        .where("scope", "=", role.scope)
+        .executeTakeFirst();
+      if (!now) throw error;
+    }
   }
 }
 

@@ -163,6 +163,10 @@ export class LegacySessions {
         const lastEventId = request.headers.get("last-event-id");
         if (lastEventId !== null && this.#options.events && !parseEventId(lastEventId))
           return jsonRpcError(400, -32000, "Bad Request: Last-Event-ID is not an event id of this session");
+        // A client opens a new GET stream when it lost the old one, perhaps before this replica
+        // noticed: the new stream replaces the old one (the SDK alone would answer 409).
+        if (lastEventId === null && session.state.getStreams > 0)
+          session.transport.closeStandaloneSSEStream();
         return this.#trackGet(request, session, await session.transport.handleRequest(request));
       }
       // The SDK transport accepts batches whatever the session negotiated.
