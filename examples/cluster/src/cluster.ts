@@ -163,15 +163,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       track(
         startProcess(process.execPath, [gatewayBin()], { env, readyPattern: READY, readyTimeoutMs: 60_000 }),
       );
-    // The first replica alone: on a fresh database, replicas starting together race to seed the
-    // built-in roles and may stop with a unique-constraint error (see the README).
-    const first = await startGateway();
-    const [upstreamProcess, token, ...others] = await Promise.all([
+    // Every replica at once, as an orchestrator starts them: even on a fresh database they all come up.
+    const [upstreamProcess, token, ...gatewayProcesses] = await Promise.all([
       upstream,
       mintToken(env),
-      ...Array.from({ length: (options.replicas ?? 3) - 1 }, startGateway),
+      ...Array.from({ length: options.replicas ?? 3 }, startGateway),
     ]);
-    const gatewayProcesses = [first, ...others];
     const upstreamUrl = readyUrl(upstreamProcess);
     const replicas = gatewayProcesses.map(
       (managed, index): ClusterReplica => ({

@@ -31,6 +31,8 @@ interface Session {
   /** Set when replies may reach another replica ({@link LegacySessionsOptions.relay}). */
   readonly replies: SessionReplies | undefined;
   readonly state: SessionState;
+  /** Keeps its streams' events, when streams are resumable. */
+  readonly events: SessionEventStore | undefined;
   /** The transport's own `send`, under the wrappers: writes to this copy's streams. */
   readonly send: Send;
   lastUsed: number;
@@ -167,6 +169,18 @@ export class LegacySessions {
         // noticed: the new stream replaces the old one (the SDK alone would answer 409).
         if (lastEventId === null && session.state.getStreams > 0)
           session.transport.closeStandaloneSSEStream();
+        // A call stream this copy does not serve (another replica does, or did): followed in the log.
+        const followed = lastEventId === null ? undefined : session.events?.follow(lastEventId);
+        if (followed)
+          return new Response(followed, {
+            headers: {
+              "content-type": "text/event-stream",
+              "cache-control": "no-cache, no-transform",
+              connection: "keep-alive",
+              "x-accel-buffering": "no",
+              "mcp-session-id": sessionId,
+            },
+          });
         return this.#trackGet(request, session, await session.transport.handleRequest(request));
       }
       // The SDK transport accepts batches whatever the session negotiated.
@@ -380,6 +394,7 @@ export class LegacySessions {
           replies,
           state,
           send,
+          events: eventStore,
           lastUsed: Date.now(),
         });
         if (this.#options.activity) state.renewedAt = this.#options.activity.renew(id, 0);

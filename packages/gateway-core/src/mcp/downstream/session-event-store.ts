@@ -21,6 +21,16 @@ const isRecord = (value: unknown): value is Json =>
 const isResponse = (message: unknown): message is Json =>
   isRecord(message) && !("method" in message) && ("result" in message || "error" in message);
 
+/** How often a followed stream looks for new events in the log. */
+const FOLLOW_POLL_MS = 250;
+
+/** Seconds between keep-alive comments on a followed stream. */
+const FOLLOW_KEEPALIVE_MS = 15_000;
+
+/** An SSE event as the SDK transport writes it. */
+const sseEvent = (id: string, message: unknown): string =>
+  `event: message\nid: ${id}\ndata: ${JSON.stringify(message)}\n\n`;
+
 /** How long the store stops asking a failing log before trying it again. */
 const RETRY_LOG_AFTER_MS = 1_000;
 
@@ -31,6 +41,19 @@ export const REPLICA_GONE_MESSAGE =
 /** The key of a session in the event log: short, and not the session id (a sealed token). */
 export function sessionEventKey(sessionId: string): string {
   return createHash("sha256").update(sessionId).digest("base64url").slice(0, 22);
+}
+
+/**
+ * Whether every request of a stream has its answer among `events` (the requests are named by the
+ * stream's priming event; without one, any answer ends it).
+ */
+function answered(events: readonly SessionEvent[]): boolean {
+  const responses = new Set(
+    events.map((event) => (isResponse(event.message) ? event.message.id : undefined)),
+  );
+  responses.delete(undefined);
+  const requests = events.find((event) => event.requests !== undefined)?.requests;
+  return requests === undefined ? responses.size > 0 : requests.every((id) => responses.has(id));
 }
 
 /** A parsed event id: `<stream id>:<copy tag>.<k>`, k counting the events that copy named. */
@@ -172,14 +195,18 @@ export class SessionEventStore implements EventStore {
     streamId: string,
     events: readonly SessionEvent[],
     send: (eventId: EventId, message: JSONRPCMessage) => Promise<void>,
-  ): Promise<void> {
+    servedHere = true,
+  ): Promise<boolean> {
     const opening = events.find((event) => event.requests !== undefined);
-    if (!opening?.requests || opening.replica === this.#options.replica) return;
+    if (!opening?.requests || (opening.replica === this.#options.replica && servedHere)) return false;
     const answered = new Set(
       events.map((event) => (isResponse(event.message) ? event.message.id : undefined)),
     );
     const pending = opening.requests.filter((id) => !answered.has(id));
-    if (pending.length === 0 || (await this.#options.log.isRunning(opening.replica))) return;
+    if (pending.length === 0) return false;
+    // Served by this replica, by a copy of the session that is gone: nothing will answer either.
+    if (opening.replica !== this.#options.replica && (await this.#options.log.isRunning(opening.replica)))
+      return false;
     for (const id of pending) {
       const message = {
         jsonrpc: "2.0",
@@ -194,6 +221,83 @@ export class SessionEventStore implements EventStore {
       });
       await send(eventId, message);
     }
+    return true;
+  }
+
+  /**
+   * The SSE body resuming request stream `lastEventId` names when this copy's transport does not
+   * serve that stream (another replica does, or did): what the log holds after it, then what the
+   * serving replica adds (the log is read every 250 ms), until every request of the stream is
+   * answered, or the replica serving them is gone (an error answer each). It opens with a priming
+   * event carrying `lastEventId` again, so a client whose stream ends before anything new came
+   * still knows where it is. Undefined when this copy serves the stream (the SDK resumes it).
+   */
+  follow(lastEventId: string): ReadableStream<Uint8Array> | undefined {
+    const last = parseEventId(lastEventId);
+    const session = this.#session();
+    if (!last || session === undefined || last.streamId === STANDALONE_STREAM || !this.#transport)
+      return undefined;
+    if ((requestsOnStream(this.#transport, last.streamId) ?? []).length > 0) return undefined;
+    const { streamId } = last;
+    const encoder = new TextEncoder();
+    let closed = false;
+    let controller: ReadableStreamDefaultController<Uint8Array>;
+    const write = (text: string): void => {
+      if (!closed) controller.enqueue(encoder.encode(text));
+    };
+    const run = async (): Promise<void> => {
+      write(`id: ${lastEventId}\ndata: \n\n`);
+      const sent = new Set<string>();
+      let position = { id: lastEventId, parsed: last };
+      let quietSince = Date.now();
+      while (!closed) {
+        const events = await this.#options.log.read(session, streamId);
+        // A stream the log does not know (expired, or never kept): nothing will come.
+        if (events.length === 0) return;
+        for (const event of events.slice(resumeIndex(events, position.parsed, position.id))) {
+          if (event.message !== undefined && !sent.has(event.id)) {
+            sent.add(event.id);
+            write(sseEvent(event.id, event.message));
+            quietSince = Date.now();
+          }
+          position = { id: event.id, parsed: parseEventId(event.id) ?? position.parsed };
+        }
+        if (answered(events)) return;
+        const orphaned = await this.#answerOrphans(
+          session,
+          streamId,
+          events,
+          async (eventId, message) => {
+            sent.add(eventId);
+            write(sseEvent(eventId, message));
+          },
+          false,
+        );
+        if (orphaned) return;
+        if (Date.now() - quietSince >= FOLLOW_KEEPALIVE_MS) {
+          write(": keepalive\n\n");
+          quietSince = Date.now();
+        }
+        await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      }
+    };
+    return new ReadableStream<Uint8Array>({
+      start: (streamController) => {
+        controller = streamController;
+        void run()
+          .catch(() => {
+            // The log failed: end the stream, the client comes back with its last event id.
+          })
+          .finally(() => {
+            if (closed) return;
+            closed = true;
+            controller.close();
+          });
+      },
+      cancel: () => {
+        closed = true;
+      },
+    });
   }
 
   #nextId(streamId: string): string {
