@@ -5,6 +5,7 @@ import { GATEWAY_ID_META_KEY, VIA_META_KEY } from "../../src/federation/federati
 import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
 import { type GatewayFixture, startGatewayFixture } from "../mcp/gateway-fixture.js";
 import { connectClient } from "../mcp/mcp-client.js";
+import { startTcpProxy } from "../support/tcp-proxy.js";
 
 const SECRET = "federation-test-secret-federation-test-secret";
 
@@ -134,6 +135,42 @@ describe("federation between gateways", () => {
       code: -32004,
       data: { reason: "max_hops", maxHops: 3, via: ["x1", "x2", "x3", a.gateway.federationId] },
     });
+  });
+
+  it("marks a peer that went down unreachable after the threshold, and reactivates it when it is back", async () => {
+    // D reaches B through a relay that can be cut; its health checks run on demand.
+    const d = await startPeer({ HEALTH_CHECK_INTERVAL: "0", UNHEALTHY_THRESHOLD: "2" });
+    const relay = await startTcpProxy({ host: "127.0.0.1", port: Number(new URL(b.base).port) });
+    try {
+      const peer = await d.gateway.registry.gateways.create({
+        name: "flaky-b",
+        url: relay.url("http", "/mcp"),
+        transport: "STREAMABLEHTTP",
+        tags: [],
+        auth_type: "bearer",
+        auth_token: b.token,
+      });
+      const call = () =>
+        rpc(d, "tools/call", { name: "flaky-b-everything-echo", arguments: { message: "hi" } });
+      const reachable = async () => (await d.gateway.registry.gateways.get(peer.id)).reachable;
+      expect((await call()).result).toMatchObject({ content: [{ text: "hi" }] });
+
+      await relay.cut();
+      await d.gateway.runHealthChecks();
+      expect(await reachable()).toBe(true);
+      await d.gateway.runHealthChecks();
+      expect(await reachable()).toBe(false);
+      expect(await toolNames(d)).not.toContain("flaky-b-everything-echo");
+      const refused = await call();
+      expect(refused.error?.message).toMatch(/unreachable|not found/i);
+
+      await relay.restore();
+      await d.gateway.runHealthChecks();
+      expect(await reachable()).toBe(true);
+      expect((await call()).result).toMatchObject({ content: [{ text: "hi" }] });
+    } finally {
+      await relay.close();
+    }
   });
 
   it("never re-exports to a peer what it imported from it: B registering A imports nothing of B's", async () => {
