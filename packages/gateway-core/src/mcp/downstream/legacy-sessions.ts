@@ -170,7 +170,9 @@ export class LegacySessions {
         if (lastEventId === null && session.state.getStreams > 0)
           session.transport.closeStandaloneSSEStream();
         // A call stream this copy does not serve (another replica does, or did): followed in the log.
-        const followed = lastEventId === null ? undefined : session.events?.follow(lastEventId);
+        const acceptsSse = request.headers.get("accept")?.includes("text/event-stream") === true;
+        const followed =
+          lastEventId === null || !acceptsSse ? undefined : session.events?.follow(lastEventId);
         if (followed)
           return new Response(followed, {
             headers: {
