@@ -174,7 +174,7 @@ describe("the packed bridge CLIs, installed from their tarballs", () => {
     expect(init.response.status).toBe(200);
     expect(init.body).toMatchObject({ id: 1, result: { serverInfo: { name: "tiny-stdio-server" } } });
     const session = init.response.headers.get("mcp-session-id") ?? undefined;
-    expect(session).toBeTruthy();
+    expect(session).toMatch(/^[\x21-\x7e]+$/);
 
     const initialized = await post({ jsonrpc: "2.0", method: "notifications/initialized" }, session);
     expect(initialized.response.status).toBe(202);
