@@ -28,6 +28,7 @@ import { createApp, type RegistryServices } from "./http/app.js";
 import { authRequestContext } from "./http/require-auth.js";
 import { InputBridge } from "./mcp/downstream/input-bridge.js";
 import { createRpcHandler } from "./mcp/downstream/rpc.js";
+import { followSessionAnnouncements, sessionAnnouncements } from "./mcp/downstream/session-bus.js";
 import { openSessionStreams } from "./mcp/downstream/session-streams.js";
 import { createSessionTokens, type SessionTokens, sessionTokenKey } from "./mcp/downstream/session-token.js";
 import { createSseEndpoint } from "./mcp/downstream/sse.js";
@@ -291,39 +292,9 @@ export function createGateway({ settings, logger = createLogger(settings) }: Gat
     maxSessions: settings.MCP_MAX_SESSIONS,
     sessionIdleTimeoutMs: settings.MCP_SESSION_IDLE_TIMEOUT * 1000,
     sessionTokens: sessionTokensFor(settings),
-    onSessionEnded: (id) => announce(BUS_TOPICS.session, { id }),
-    // Several replicas: a reply may reach another replica than the one whose call awaits it.
-    ...(cluster
-      ? {
-          onSessionMessages: (sessionId, messages) =>
-            announce(BUS_TOPICS.sessionMessage, { sessionId, messages }),
-          // A subscription's update must reach the replica holding the client's GET stream.
-          onStandaloneNotification: (sessionId, message) =>
-            announce(BUS_TOPICS.sessionStream, { sessionId, message }),
-        }
-      : {}),
+    ...sessionAnnouncements(announce, cluster),
   });
-  // A session a client ended on another replica: close the copy here, and never resume it.
-  bus.subscribe(BUS_TOPICS.session, (payload) => {
-    const id = typeof payload === "object" && payload !== null ? (payload as { id?: unknown }).id : undefined;
-    if (typeof id === "string") mcp.sessions.forget(id);
-  });
-  // A client's answer or cancellation that reached another replica: the copy awaiting it is here?
-  bus.subscribe(BUS_TOPICS.sessionMessage, (payload) => {
-    const { sessionId, messages } = (typeof payload === "object" && payload !== null ? payload : {}) as {
-      sessionId?: unknown;
-      messages?: unknown;
-    };
-    if (typeof sessionId === "string" && Array.isArray(messages)) mcp.sessions.deliver(sessionId, messages);
-  });
-  bus.subscribe(BUS_TOPICS.sessionStream, (payload) => {
-    const { sessionId, message } = (typeof payload === "object" && payload !== null ? payload : {}) as {
-      sessionId?: unknown;
-      message?: unknown;
-    };
-    if (typeof sessionId === "string" && typeof message === "object" && message !== null)
-      mcp.sessions.deliverStandalone(sessionId, message);
-  });
+  followSessionAnnouncements(bus, mcp.sessions);
   const sse = createSseEndpoint({
     router,
     hub,
