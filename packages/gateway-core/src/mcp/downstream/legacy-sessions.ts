@@ -56,25 +56,38 @@ function jsonRpcError(status: number, code: number, message: string): Response {
 // 2025-06-18 removed JSON-RPC batches; a 2025-03-26 session must still accept them.
 const FIRST_VERSION_WITHOUT_BATCHES = "2025-06-18";
 
+/** A JSON POST body read by the caller: its value, or `invalid` when it is not JSON. */
+export type ReadBody = { readonly parsedBody: unknown } | { readonly invalid: true };
+
 /**
- * Reads a JSON POST body: a 400 answer, or the parsed body for the transport (so it is parsed
- * once). With a `refusal`, a JSON-RPC batch is refused. Other media types go to the transport
- * untouched (its 415).
+ * Reads a JSON POST body once: its value, or `invalid`; undefined for anything else (not a POST,
+ * another media type), whose body stays unread.
+ */
+export async function readJsonPost(request: Request): Promise<ReadBody | undefined> {
+  if (request.method !== "POST" || !isJsonContentType(request.headers.get("content-type"))) return undefined;
+  try {
+    return { parsedBody: JSON.parse(await request.text()) };
+  } catch {
+    return { invalid: true };
+  }
+}
+
+/**
+ * A JSON POST body for the transport: a 400 answer, or the parsed body (so it is parsed once).
+ * With a `refusal`, a JSON-RPC batch is refused. Other media types go to the transport untouched
+ * (its 415). `read` is the body the caller read already, if it did.
  */
 async function readPost(
   request: Request,
   refusal: string | undefined,
+  read: ReadBody | undefined,
 ): Promise<Response | { readonly parsedBody: unknown } | undefined> {
-  if (request.method !== "POST" || !isJsonContentType(request.headers.get("content-type"))) return undefined;
-  let parsedBody: unknown;
-  try {
-    parsedBody = JSON.parse(await request.text());
-  } catch {
-    return jsonRpcError(400, -32700, "Parse error: Invalid JSON");
-  }
-  return Array.isArray(parsedBody) && refusal !== undefined
+  const body = read ?? (await readJsonPost(request));
+  if (body === undefined) return undefined;
+  if ("invalid" in body) return jsonRpcError(400, -32700, "Parse error: Invalid JSON");
+  return Array.isArray(body.parsedBody) && refusal !== undefined
     ? jsonRpcError(400, -32600, `Invalid Request: ${refusal}`)
-    : { parsedBody };
+    : body;
 }
 
 /** Options of {@link LegacySessions}. */
@@ -149,8 +162,17 @@ export class LegacySessions {
     return this.#sessions.size;
   }
 
-  /** Serves one HTTP request of the 2025 wire for `owner` on endpoint `scope`. */
-  async fetch(request: Request, owner: string, scope: string, createServer: () => Server): Promise<Response> {
+  /**
+   * Serves one HTTP request of the 2025 wire for `owner` on endpoint `scope`; `read` is its JSON
+   * body when the caller read it already (the request's own body is then consumed).
+   */
+  async fetch(
+    request: Request,
+    owner: string,
+    scope: string,
+    createServer: () => Server,
+    read?: ReadBody,
+  ): Promise<Response> {
     const sessionId = request.headers.get("mcp-session-id");
     if (sessionId !== null) {
       const session =
@@ -192,6 +214,7 @@ export class LegacySessions {
         negotiated < FIRST_VERSION_WITHOUT_BATCHES
           ? undefined
           : `protocol version ${negotiated} does not accept JSON-RPC batches`,
+        read,
       );
       if (body instanceof Response) return body;
       if (body === undefined || !session.replies) return session.transport.handleRequest(request, body);
@@ -200,7 +223,7 @@ export class LegacySessions {
     if (request.method !== "POST")
       return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
     // `initialize` MUST NOT be part of a batch (2025-03-26), and nothing else opens a session.
-    const body = await readPost(request, "initialize must not be part of a JSON-RPC batch");
+    const body = await readPost(request, "initialize must not be part of a JSON-RPC batch", read);
     if (body instanceof Response) return body;
     return this.#open(request, body, owner, scope, createServer);
   }

@@ -1,25 +1,19 @@
 /**
  * The resource URIs a 2026 `subscriptions/listen` request asks for, or `undefined` when the
  * request is something else. The SDK's listen router serves the stream but exposes no hook for
- * its filter, so the gateway reads it here to know what to subscribe upstream. The request body
- * stays readable (a clone is read); a body over `maxBytes` is left to the SDK, which refuses it.
+ * its filter, so the gateway reads it from the request's parsed body to know what to subscribe
+ * upstream.
  */
-export async function listenedUris(request: Request, maxBytes: number): Promise<string[] | undefined> {
+export function listenedUris(request: Request, parsedBody: unknown): string[] | undefined {
   if (request.method !== "POST" || request.headers.get("mcp-method") !== "subscriptions/listen")
     return undefined;
-  const length = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (!(length <= maxBytes)) return undefined;
-  try {
-    const body = (await request.clone().json()) as {
-      method?: unknown;
-      params?: { notifications?: { resourceSubscriptions?: unknown } };
-    };
-    if (body.method !== "subscriptions/listen") return undefined;
-    const uris = body.params?.notifications?.resourceSubscriptions;
-    return Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === "string") : [];
-  } catch {
-    return undefined;
-  }
+  const body = (typeof parsedBody === "object" && parsedBody !== null ? parsedBody : {}) as {
+    method?: unknown;
+    params?: { notifications?: { resourceSubscriptions?: unknown } };
+  };
+  if (body.method !== "subscriptions/listen") return undefined;
+  const uris = body.params?.notifications?.resourceSubscriptions;
+  return Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === "string") : [];
 }
 
 /**

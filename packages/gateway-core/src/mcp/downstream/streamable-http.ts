@@ -6,7 +6,7 @@ import type { SubscriptionHub } from "../subscription-hub.js";
 import { createGatewayMcpServer } from "./gateway-mcp-server.js";
 import type { InputBridge } from "./input-bridge.js";
 import { createLegacySessionServer } from "./legacy-session-server.js";
-import { LegacySessions, type LegacySessionsOptions } from "./legacy-sessions.js";
+import { LegacySessions, type LegacySessionsOptions, readJsonPost } from "./legacy-sessions.js";
 import { listenedUris, releasingWhenDone } from "./listen-request.js";
 import type { SessionTokens } from "./session-token.js";
 
@@ -88,14 +88,28 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
       const view: McpView = { serverId, principal };
       await router.checkView(view);
       const request = c.req.raw;
-      if (await isLegacyRequest(request, undefined, { maxRequestBodySize: options.maxRequestBodyBytes })) {
-        return sessions.fetch(request, principal.subject, serverId ?? "", () =>
-          createLegacySessionServer(router, options.hub, view, version),
+      // A JSON body is read and parsed once, here, for the classification and the handler (the
+      // app's body limit has bounded it already); anything else is left to them as it came.
+      const read = await readJsonPost(request);
+      const parsedBody = read !== undefined && "parsedBody" in read ? read.parsedBody : undefined;
+      const legacy =
+        read === undefined
+          ? await isLegacyRequest(request, undefined, { maxRequestBodySize: options.maxRequestBodyBytes })
+          : // A body that is not JSON is the 2025 wire's parse error, as the SDK classifies it.
+            "invalid" in read || (await isLegacyRequest(request, parsedBody));
+      if (legacy) {
+        return sessions.fetch(
+          request,
+          principal.subject,
+          serverId ?? "",
+          () => createLegacySessionServer(router, options.hub, view, version),
+          read,
         );
       }
-      const uris = await listenedUris(request, options.maxRequestBodyBytes);
+      const uris = listenedUris(request, parsedBody);
       const response = await modern.fetch(request, {
         authInfo: { token: "", clientId: principal.subject, scopes: [], extra: { serverId, principal } },
+        ...(read === undefined ? {} : { parsedBody }),
       });
       // A listen stream that opened: what it asked for is subscribed upstream while it lasts. Its
       // ack (the stream's first event) reaches the client only once the upstream subscriptions
