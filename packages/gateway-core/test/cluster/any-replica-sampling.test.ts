@@ -7,8 +7,9 @@ import {
 } from "@contextforge/testing";
 import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
+import type { Gateway } from "../../src/index.js";
 import { connectClient } from "../mcp/mcp-client.js";
+import { redisCacheSettings, startClusterReplica } from "../support/cluster-replica.js";
 import { createTestDatabase, type TestDatabase } from "../support/dialect-matrix.js";
 import { type RoundRobinProxy, startRoundRobinProxy } from "../support/round-robin-proxy.js";
 import { type SampleServer, startSampleServer } from "../upstream/sample-server-process.js";
@@ -33,23 +34,9 @@ describe.skipIf(!postgres.available || !redis.available)("server-to-client reque
   let token: string;
 
   const startReplica = async (): Promise<string> => {
-    const gateway = createGateway({
-      settings: loadSettings({
-        DATABASE_URL: database.url,
-        DB_POOL_SIZE: "4",
-        DB_MAX_OVERFLOW: "0",
-        PORT: "0",
-        LOG_LEVEL: "silent",
-        JWT_SECRET_KEY: SECRET,
-        AUTH_ENCRYPTION_SECRET: SECRET,
-        CACHE_TYPE: "redis",
-        REDIS_URL: namespace.url,
-        CACHE_PREFIX: namespace.prefix,
-        HEALTH_CHECK_INTERVAL: "0",
-      }),
-    });
+    const { gateway, base } = await startClusterReplica(database.url, SECRET, redisCacheSettings(namespace));
     gateways.push(gateway);
-    return (await gateway.start()).url;
+    return base;
   };
 
   beforeAll(async () => {

@@ -9,8 +9,9 @@ import type { Client } from "@modelcontextprotocol/client";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1StreamableHTTP } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
+import type { Gateway } from "../../src/index.js";
 import { connectClient } from "../mcp/mcp-client.js";
+import { type ClusterReplica, redisCacheSettings, startClusterReplica } from "../support/cluster-replica.js";
 import { createTestDatabase, type TestDatabase } from "../support/dialect-matrix.js";
 import { type RoundRobinProxy, startRoundRobinProxy } from "../support/round-robin-proxy.js";
 import { startSampleServer } from "../upstream/sample-server-process.js";
@@ -36,23 +37,8 @@ describe.skipIf(!postgres.available || !redis.available)("2025 sessions on any r
   const clients: { close(): Promise<void> }[] = [];
   let token: string;
 
-  const startReplica = async (): Promise<{ gateway: Gateway; base: string }> => {
-    const gateway = createGateway({
-      settings: loadSettings({
-        DATABASE_URL: database.url,
-        DB_POOL_SIZE: "4",
-        DB_MAX_OVERFLOW: "0",
-        PORT: "0",
-        LOG_LEVEL: "silent",
-        JWT_SECRET_KEY: SECRET,
-        AUTH_ENCRYPTION_SECRET: SECRET,
-        CACHE_TYPE: "redis",
-        REDIS_URL: namespace.url,
-        CACHE_PREFIX: namespace.prefix,
-        HEALTH_CHECK_INTERVAL: "0",
-      }),
-    });
-    const replica = { gateway, base: (await gateway.start()).url };
+  const startReplica = async (): Promise<ClusterReplica> => {
+    const replica = await startClusterReplica(database.url, SECRET, redisCacheSettings(namespace));
     replicas.push(replica);
     return replica;
   };

@@ -6,8 +6,9 @@ import {
   stopAllProcesses,
 } from "@contextforge/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
+import type { Gateway } from "../../src/index.js";
 import { REPLICA_GONE_MESSAGE } from "../../src/mcp/downstream/session-event-store.js";
+import { redisCacheSettings, startClusterReplica } from "../support/cluster-replica.js";
 import { createTestDatabase, type TestDatabase } from "../support/dialect-matrix.js";
 import { startSampleServer } from "../upstream/sample-server-process.js";
 
@@ -92,22 +93,7 @@ describe.skipIf(!postgres.available || !redis.available)("resumable 2025 streams
   let token: string;
 
   const startReplica = async (): Promise<string> => {
-    const gateway = createGateway({
-      settings: loadSettings({
-        DATABASE_URL: database.url,
-        DB_POOL_SIZE: "4",
-        DB_MAX_OVERFLOW: "0",
-        PORT: "0",
-        LOG_LEVEL: "silent",
-        JWT_SECRET_KEY: SECRET,
-        AUTH_ENCRYPTION_SECRET: SECRET,
-        CACHE_TYPE: "redis",
-        REDIS_URL: namespace.url,
-        CACHE_PREFIX: namespace.prefix,
-        HEALTH_CHECK_INTERVAL: "0",
-      }),
-    });
-    const base = (await gateway.start()).url;
+    const { gateway, base } = await startClusterReplica(database.url, SECRET, redisCacheSettings(namespace));
     replicas.push(gateway);
     bases.push(base);
     return base;

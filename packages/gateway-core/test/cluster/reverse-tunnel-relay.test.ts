@@ -10,8 +10,9 @@ import {
 } from "@contextforge/testing";
 import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
+import type { Gateway } from "../../src/index.js";
 import { connectClient } from "../mcp/mcp-client.js";
+import { type ClusterReplica, redisCacheSettings, startClusterReplica } from "../support/cluster-replica.js";
 import { createTestDatabase, type TestDatabase } from "../support/dialect-matrix.js";
 import { eventually, everythingStdioArgs } from "../support/stdio-processes.js";
 
@@ -35,24 +36,11 @@ describe.skipIf(!postgres.available || !redis.available)("reverse proxy tunnels 
   let token: string;
   let proxy: ManagedProcess;
 
-  const startReplica = async (): Promise<{ gateway: Gateway; base: string }> => {
-    const gateway = createGateway({
-      settings: loadSettings({
-        DATABASE_URL: database.url,
-        DB_POOL_SIZE: "4",
-        DB_MAX_OVERFLOW: "0",
-        PORT: "0",
-        LOG_LEVEL: "silent",
-        JWT_SECRET_KEY: SECRET,
-        AUTH_ENCRYPTION_SECRET: SECRET,
-        CACHE_TYPE: "redis",
-        REDIS_URL: namespace.url,
-        CACHE_PREFIX: namespace.prefix,
-        HEALTH_CHECK_INTERVAL: "0",
-        MCPGATEWAY_REVERSE_PROXY_ENABLED: "true",
-      }),
+  const startReplica = async (): Promise<ClusterReplica> => {
+    const replica = await startClusterReplica(database.url, SECRET, {
+      ...redisCacheSettings(namespace),
+      MCPGATEWAY_REVERSE_PROXY_ENABLED: "true",
     });
-    const replica = { gateway, base: (await gateway.start()).url };
     replicas.push(replica);
     return replica;
   };
