@@ -8,6 +8,7 @@ import type { InputBridge } from "./input-bridge.js";
 import { createLegacySessionServer } from "./legacy-session-server.js";
 import { LegacySessions, type LegacySessionsOptions, readJsonPost } from "./legacy-sessions.js";
 import { listenedUris, releasingWhenDone } from "./listen-request.js";
+import { isPlainLegacyRequest } from "./plain-legacy-request.js";
 import type { SessionTokens } from "./session-token.js";
 
 /** Options of the streamable HTTP endpoint. */
@@ -94,9 +95,12 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
       const parsedBody = read !== undefined && "parsedBody" in read ? read.parsedBody : undefined;
       const legacy =
         read === undefined
-          ? await isLegacyRequest(request, undefined, { maxRequestBodySize: options.maxRequestBodyBytes })
+          ? isPlainLegacyRequest(request.method, null, undefined) ||
+            (await isLegacyRequest(request, undefined, { maxRequestBodySize: options.maxRequestBodyBytes }))
           : // A body that is not JSON is the 2025 wire's parse error, as the SDK classifies it.
-            "invalid" in read || (await isLegacyRequest(request, parsedBody));
+            "invalid" in read ||
+            isPlainLegacyRequest(request.method, request.headers.get("mcp-protocol-version"), parsedBody) ||
+            (await isLegacyRequest(request, parsedBody));
       if (legacy) {
         return sessions.fetch(
           request,
