@@ -24,7 +24,7 @@ type WireHandler = (request: JSONRPCRequest, ctx: ServerContext) => Promise<Resu
 export const MAX_PARAMS_DEPTH = 128;
 
 /** Whether `value` nests objects or arrays deeper than `limit` (iterative: no recursion to overflow). */
-function nestsDeeperThan(value: unknown, limit: number): boolean {
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
   const pending: [unknown, number][] = [[value, 0]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [current, depth] = next;

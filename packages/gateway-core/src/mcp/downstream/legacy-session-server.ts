@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "@modelcontextprotocol/server";
 import type { McpRouter, McpView } from "../router.js";
 import type { SubscriptionHub } from "../subscription-hub.js";
+import { DirectCalls } from "./direct-calls.js";
 import { createGatewayMcpServer } from "./gateway-mcp-server.js";
+
+/** The calls a session's server lets the transport answer directly (see {@link DirectCalls}). */
+const directCalls = new WeakMap<Server, DirectCalls>();
+
+/** The {@link DirectCalls} of a server made by {@link createLegacySessionServer}, if it is one. */
+export const directCallsOf = (server: Server): DirectCalls | undefined => directCalls.get(server);
 
 /**
  * The SDK server of one 2025-era downstream session (streamable HTTP, SSE or WebSocket), joined
@@ -24,15 +31,24 @@ export function createLegacySessionServer(
     connected?.notification(notification).catch(() => {});
   });
   const ended = new AbortController();
+  const downstreamSession = { id: randomUUID(), ended: ended.signal };
   const server = createGatewayMcpServer(router, view, "legacy", version, {
     subscriptions,
-    downstreamSession: { id: randomUUID(), ended: ended.signal },
+    downstreamSession,
   });
+  const direct = new DirectCalls({
+    callTool: (name, args, relay) => router.callTool(view, name, args, { ...relay, downstreamSession }),
+    notify: (notification) => {
+      server.notification(notification as never).catch(() => {});
+    },
+  });
+  directCalls.set(server, direct);
   server.oninitialized = () => {
     connected = server;
   };
   server.onclose = () => {
     connected = undefined;
+    direct.close();
     subscriptions.close();
     ended.abort();
   };

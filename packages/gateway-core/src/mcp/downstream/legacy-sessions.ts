@@ -3,6 +3,8 @@ import {
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import type { DirectCalls, DirectToolCall } from "./direct-calls.js";
+import { directCallsOf } from "./legacy-session-server.js";
 import { releasingWhenDone } from "./listen-request.js";
 import type { SessionActivity } from "./session-activity.js";
 import { type SessionEventLog, STANDALONE_STREAM } from "./session-event-log.js";
@@ -209,7 +211,7 @@ export class LegacySessions {
       }
       // The SDK transport accepts batches whatever the session negotiated.
       const negotiated = session.server.getNegotiatedProtocolVersion() ?? "";
-      const body = await readPost(
+      let body = await readPost(
         request,
         negotiated < FIRST_VERSION_WITHOUT_BATCHES
           ? undefined
@@ -217,6 +219,16 @@ export class LegacySessions {
         read,
       );
       if (body instanceof Response) return body;
+      const direct = directCallsOf(session.server);
+      if (body !== undefined && direct) {
+        const { parsedBody } = body;
+        const messages = Array.isArray(parsedBody) ? parsedBody : [parsedBody];
+        const rest = direct.cancel(messages);
+        if (rest.length === 0) return new Response(null, { status: 202 });
+        if (rest !== messages) body = { parsedBody: Array.isArray(parsedBody) ? rest : rest[0] };
+        else if (direct.accepts(request, parsedBody, session.server.getClientCapabilities()))
+          return this.#direct(direct, session, sessionId, parsedBody);
+      }
       if (body === undefined || !session.replies) return session.transport.handleRequest(request, body);
       return this.#route(request, sessionId, session, session.replies, body.parsedBody);
     }
@@ -246,7 +258,10 @@ export class LegacySessions {
    */
   deliver(id: string, messages: readonly unknown[]): void {
     const session = this.#sessions.get(id);
-    const mine = session?.replies ? messages.filter((m) => isRoutable(m) && session.replies?.owns(m)) : [];
+    const owned = session?.replies ? messages.filter((m) => isRoutable(m) && session.replies?.owns(m)) : [];
+    // Cancellations of calls answered directly end them here; the rest goes to the SDK server.
+    const direct = session ? directCallsOf(session.server) : undefined;
+    const mine = direct ? direct.cancel(owned) : owned;
     if (session && mine.length > 0) void this.#inject(id, session, mine);
   }
 
@@ -293,6 +308,21 @@ export class LegacySessions {
     return session.transport.handleRequest(request, {
       parsedBody: Array.isArray(parsedBody) ? accepted : accepted[0],
     });
+  }
+
+  /** Answers a call directly (see {@link DirectCalls}), known as served here while it runs. */
+  async #direct(
+    direct: DirectCalls,
+    session: Session,
+    sessionId: string,
+    call: DirectToolCall,
+  ): Promise<Response> {
+    session.replies?.serving([call]);
+    try {
+      return await direct.serve(call, sessionId);
+    } finally {
+      session.replies?.served(call.id);
+    }
   }
 
   /** Counts a standalone stream a GET opened (or resumed) here while it lasts. */

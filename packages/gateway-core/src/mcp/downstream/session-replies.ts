@@ -63,6 +63,11 @@ export class SessionReplies {
     }
   }
 
+  /** Forgets a request of the client this copy answered outside its transport. */
+  served(id: RequestId): void {
+    this.#serving.delete(id);
+  }
+
   /**
    * `message` as this copy's server knows it: a reply to one of its requests gets its own id
    * back; a cancelled request is no longer tracked (a cancelled call sends no response).

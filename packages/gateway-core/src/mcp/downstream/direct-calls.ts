@@ -1,0 +1,146 @@
+import { type ClientCapabilities, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
+import type { CallRelay } from "../upstream-caller.js";
+import { MAX_PARAMS_DEPTH, nestsDeeperThan } from "./gateway-sdk-server.js";
+import { isPlainLegacyRequest } from "./plain-legacy-request.js";
+
+type Json = Record<string, unknown>;
+type RequestId = string | number;
+
+/** A `tools/call` the gateway answers directly: see {@link DirectCalls}. */
+export interface DirectToolCall {
+  readonly jsonrpc: "2.0";
+  readonly id: RequestId;
+  readonly method: "tools/call";
+  readonly params: { readonly name: string; readonly arguments?: Json };
+}
+
+/** Options of {@link DirectCalls}. */
+export interface DirectCallsOptions {
+  /**
+   * Runs a call as the session's SDK server runs it (the session's view and downstream session
+   * key; the relay carries the call's signal and where its notifications go).
+   */
+  readonly callTool: (name: string, args: Json | undefined, relay: CallRelay) => Promise<Json>;
+  /** Sends a notification the upstream related to a call to the session's standalone stream. */
+  readonly notify: (notification: { method: string; params?: Json }) => void;
+}
+
+const isPlainObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Client capabilities that let a server send requests to the client in the middle of a call. */
+const INPUT_CAPABILITIES = ["sampling", "elicitation", "roots"] as const;
+
+/** The JSON-RPC code the SDK would answer a thrown error with (see its `Protocol`). */
+function errorCodeOf(error: unknown): number {
+  const code =
+    isPlainObject(error) || error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  const thrown = Number.isSafeInteger(code) ? (code as number) : -32603;
+  // The 2025 wire has no "resource not found" code: the SDK's codec answers invalid params.
+  return thrown === -32002 ? -32602 : thrown;
+}
+
+function errorOf(error: unknown): Json {
+  const message =
+    error instanceof Error || isPlainObject(error) ? (error as { message?: unknown }).message : undefined;
+  const data =
+    isPlainObject(error) || error instanceof Error ? (error as { data?: unknown }).data : undefined;
+  return {
+    code: errorCodeOf(error),
+    message: typeof message === "string" ? message : "Internal error",
+    ...(data === undefined ? {} : { data }),
+  };
+}
+
+/**
+ * The `tools/call` requests of one 2025 session that the gateway answers itself, with one JSON
+ * body, instead of through the SDK transport's per-request SSE stream and the SDK server.
+ *
+ * The 2025 wire lets a server answer a POST with `application/json` whenever the client accepts
+ * it, and the SDK stream is only needed for what may travel before the answer: progress (the
+ * request names a progress token), and requests to the client (sampling, elicitation, roots: the
+ * client declared them). A call that can have neither (nor any other `_meta`, nor a header the
+ * SDK would refuse) takes this path; every other request takes the SDK's, unchanged. The handler
+ * is the router's, as the SDK server's handler calls it; other notifications an upstream relates
+ * to the call (logs) go to the session's standalone stream. A `notifications/cancelled` naming a
+ * call in flight here aborts it ({@link cancel}), and closing the session aborts them all.
+ */
+export class DirectCalls {
+  readonly #options: DirectCallsOptions;
+  readonly #inFlight = new Map<RequestId, AbortController>();
+
+  constructor(options: DirectCallsOptions) {
+    this.#options = options;
+  }
+
+  /** Whether `message`, posted with `request`'s headers, may be answered directly. */
+  accepts(
+    request: Request,
+    message: unknown,
+    capabilities: ClientCapabilities | undefined,
+  ): message is DirectToolCall {
+    if (capabilities === undefined || INPUT_CAPABILITIES.some((name) => capabilities[name] !== undefined))
+      return false;
+    const version = request.headers.get("mcp-protocol-version");
+    if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
+    const accept = request.headers.get("accept");
+    if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) return false;
+    if (!isPlainLegacyRequest("POST", version, message)) return false;
+    const call = message as Json;
+    if (call.method !== "tools/call" || this.#inFlight.has(call.id as RequestId)) return false;
+    const { params } = call;
+    if (!isPlainObject(params) || typeof params.name !== "string" || params._meta !== undefined) return false;
+    if (params.arguments !== undefined && !isPlainObject(params.arguments)) return false;
+    return !nestsDeeperThan(params, MAX_PARAMS_DEPTH);
+  }
+
+  /** Runs the call and answers it (a result, or the error the SDK server would have sent). */
+  async serve(call: DirectToolCall, sessionId: string): Promise<Response> {
+    const controller = new AbortController();
+    this.#inFlight.set(call.id, controller);
+    let answer: Json;
+    try {
+      const result = await this.#options.callTool(call.params.name, call.params.arguments, {
+        signal: controller.signal,
+        onNotification: this.#options.notify,
+      });
+      answer = controller.signal.aborted ? { error: cancelledError(controller.signal) } : { result };
+    } catch (error) {
+      answer = { error: controller.signal.aborted ? cancelledError(controller.signal) : errorOf(error) };
+    } finally {
+      this.#inFlight.delete(call.id);
+    }
+    return new Response(JSON.stringify({ jsonrpc: "2.0", id: call.id, ...answer }), {
+      status: 200,
+      headers: { "content-type": "application/json", "mcp-session-id": sessionId },
+    });
+  }
+
+  /**
+   * Aborts the calls in flight here that the `notifications/cancelled` among `messages` name;
+   * returns the other messages (all of them when none was for a direct call).
+   */
+  cancel(messages: readonly unknown[]): readonly unknown[] {
+    if (this.#inFlight.size === 0) return messages;
+    return messages.filter((message) => {
+      if (!isPlainObject(message) || message.method !== "notifications/cancelled" || "id" in message)
+        return true;
+      const requestId = isPlainObject(message.params) ? message.params.requestId : undefined;
+      const controller = this.#inFlight.get(requestId as RequestId);
+      if (controller === undefined) return true;
+      controller.abort("cancelled");
+      return false;
+    });
+  }
+
+  /** Aborts every call in flight: the session ended. */
+  close(): void {
+    for (const controller of this.#inFlight.values()) controller.abort("closed");
+  }
+}
+
+function cancelledError(signal: AbortSignal): Json {
+  return signal.reason === "closed"
+    ? { code: -32000, message: "The session ended before the call finished" }
+    : { code: -32800, message: "Request cancelled by the client" };
+}

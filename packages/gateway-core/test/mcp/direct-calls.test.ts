@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type GatewayFixture, startGatewayFixture } from "./gateway-fixture.js";
+
+/**
+ * 2025 sessions: a plain tools/call that can carry nothing before its answer (no progress
+ * token, a client that takes no requests) is answered with one JSON body; anything else keeps
+ * the SSE stream. Both answers must say the same thing.
+ */
+describe("tools/call answered directly as JSON (2025 sessions)", () => {
+  let fx: GatewayFixture;
+  let url: string;
+  const jsonHeaders = (extra: Record<string, string> = {}) => ({
+    authorization: `Bearer ${fx.token}`,
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    fx = await startGatewayFixture();
+    url = `${fx.base}/servers/${fx.serverId}/mcp`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await fx?.gateway.stop();
+  });
+
+  async function openSession(capabilities: Record<string, unknown> = {}): Promise<string> {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: jsonHeaders(),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 0,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities, clientInfo: { name: "t", version: "1" } },
+      }),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const session = response.headers.get("mcp-session-id") ?? "";
+    const initialized = await post(session, { jsonrpc: "2.0", method: "notifications/initialized" });
+    expect(initialized.status).toBe(202);
+    return session;
+  }
+
+  const post = (session: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
+    fetch(url, {
+      method: "POST",
+      headers: jsonHeaders({ "mcp-session-id": session, "mcp-protocol-version": "2025-11-25", ...headers }),
+      body: JSON.stringify(body),
+    });
+
+  /** The one JSON-RPC answer of a response, JSON or SSE (the last `data:` line that has an id). */
+  async function answerOf(response: Response): Promise<Record<string, unknown>> {
+    const text = await response.text();
+    if (response.headers.get("content-type")?.startsWith("application/json")) return JSON.parse(text);
+    const messages = text
+      .split("\n")
+      .filter((line) => line.startsWith("data:") && line.slice(5).trim() !== "")
+      .map((line) => JSON.parse(line.slice(5)) as Record<string, unknown>);
+    const answer = messages.reverse().find((message) => "id" in message);
+    if (!answer) throw new Error(`no answer in ${text}`);
+    return answer;
+  }
+
+  const call = (id: number, name: string, args?: unknown, meta?: Record<string, unknown>) => ({
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name, ...(args === undefined ? {} : { arguments: args }), ...(meta ? { _meta: meta } : {}) },
+  });
+
+  it("answers a plain call with JSON, and the same as over the SSE stream", async () => {
+    const session = await openSession();
+    const direct = await post(session, call(1, "everything-echo", { message: "hello" }));
+    expect(direct.status).toBe(200);
+    expect(direct.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(direct.headers.get("mcp-session-id")).toBe(session);
+    const viaStream = await post(
+      session,
+      call(2, "everything-echo", { message: "hello" }, { progressToken: "p" }),
+    );
+    expect(viaStream.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const [a, b] = [await answerOf(direct), await answerOf(viaStream)];
+    expect(a).toEqual({ jsonrpc: "2.0", id: 1, result: { content: [{ type: "text", text: "hello" }] } });
+    expect(b).toEqual({ ...a, id: 2 });
+  });
+
+  it("answers errors as the SDK server does: unknown tool, invalid arguments", async () => {
+    const session = await openSession();
+    for (const [name, args] of [
+      ["no-such-tool", {}],
+      ["everything-echo", { message: 5 }],
+    ] as const) {
+      const direct = await answerOf(await post(session, call(10, name, args)));
+      const viaStream = await answerOf(await post(session, call(11, name, args, { progressToken: 1 })));
+      expect(direct.id).toBe(10);
+      expect({ ...direct, id: 11 }).toEqual(viaStream);
+    }
+  });
+
+  it("keeps the SSE stream for clients that take requests, and for invalid params", async () => {
+    const sampling = await openSession({ sampling: {} });
+    const withSampling = await post(sampling, call(1, "everything-echo", { message: "x" }));
+    expect(withSampling.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect((await answerOf(withSampling)).result).toEqual({ content: [{ type: "text", text: "x" }] });
+
+    const plain = await openSession();
+    const badParams = await post(plain, { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: 7 } });
+    expect(badParams.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect((await answerOf(badParams)).error).toMatchObject({ code: -32602 });
+  });
+
+  it("leaves requests the SDK refuses to it: a wrong protocol version header, a missing Accept", async () => {
+    const session = await openSession();
+    const wrongVersion = await post(session, call(1, "everything-echo", { message: "x" }), {
+      "mcp-protocol-version": "1999-01-01",
+    });
+    expect(wrongVersion.status).toBe(400);
+    const noSse = await post(session, call(2, "everything-echo", { message: "x" }), {
+      accept: "application/json",
+    });
+    expect(noSse.status).toBe(406);
+  });
+
+  it("ends a call the client cancels, and the session goes on", async () => {
+    const session = await openSession();
+    const slow = post(session, call(5, "everything-slow", { steps: 100, stepMs: 100 }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const cancelled = await post(session, {
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId: 5, reason: "test" },
+    });
+    expect(cancelled.status).toBe(202);
+    const answer = await answerOf(await slow);
+    expect(answer).toMatchObject({ id: 5, error: { code: -32800 } });
+    expect(
+      await answerOf(await post(session, call(6, "everything-echo", { message: "after" }))),
+    ).toMatchObject({
+      result: { content: [{ text: "after" }] },
+    });
+  });
+
+  it("ends the calls in flight when the client ends the session", async () => {
+    const session = await openSession();
+    const slow = post(session, call(5, "everything-slow", { steps: 100, stepMs: 100 }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ended = await fetch(url, { method: "DELETE", headers: jsonHeaders({ "mcp-session-id": session }) });
+    expect(ended.status).toBe(200);
+    expect(await answerOf(await slow)).toMatchObject({ id: 5, error: { code: -32000 } });
+  });
+});
