@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GatewayFixture, startGatewayFixture } from "./gateway-fixture.js";
+import { openRawSse } from "./raw-sse.js";
 
 /**
  * 2025 sessions: a plain tools/call that can carry nothing before its answer (no progress
@@ -141,6 +142,55 @@ describe("tools/call answered directly as JSON (2025 sessions)", () => {
     ).toMatchObject({
       result: { content: [{ text: "after" }] },
     });
+  });
+
+  it("legacy SSE: a client that takes no requests gets the same messages as one that does", async () => {
+    const transcript = async (capabilities: Record<string, unknown>): Promise<unknown[]> => {
+      const auth = { authorization: `Bearer ${fx.token}` };
+      const stream = await openRawSse(`${fx.base}/servers/${fx.serverId}/sse`, auth);
+      const endpoint = await stream.next();
+      expect(endpoint.event).toBe("endpoint");
+      const send = async (body: unknown) => {
+        const response = await fetch(new URL(endpoint.data, fx.base), {
+          method: "POST",
+          headers: { ...auth, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        expect(response.status).toBe(202);
+        await response.text();
+      };
+      await send({
+        jsonrpc: "2.0",
+        id: 0,
+        method: "initialize",
+        params: { protocolVersion: "2024-11-05", capabilities, clientInfo: { name: "t", version: "1" } },
+      });
+      await stream.nextMessage();
+      await send({ jsonrpc: "2.0", method: "notifications/initialized" });
+      const messages: unknown[] = [];
+      for (const [id, body] of [
+        [1, call(1, "everything-echo", { message: "hi" })],
+        [2, call(2, "no-such-tool", {})],
+        [3, call(3, "everything-echo", { message: 5 })],
+        [4, call(4, "everything-slow", { steps: 2, stepMs: 1 }, { progressToken: "t" })],
+      ] as const) {
+        await send(body);
+        for (;;) {
+          const message = await stream.nextMessage();
+          messages.push(message);
+          if (message.id === id) break;
+        }
+      }
+      await stream.close();
+      return messages;
+    };
+    const plain = await transcript({});
+    expect(plain).toHaveLength(6);
+    expect(plain.slice(3, 5)).toMatchObject([
+      { method: "notifications/progress", params: { progressToken: "t", progress: 1, total: 2 } },
+      { method: "notifications/progress", params: { progressToken: "t", progress: 2, total: 2 } },
+    ]);
+    expect(await transcript({ sampling: {} })).toEqual(plain);
   });
 
   it("ends the calls in flight when the client ends the session", async () => {

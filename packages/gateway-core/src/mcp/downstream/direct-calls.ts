@@ -11,7 +11,11 @@ export interface DirectToolCall {
   readonly jsonrpc: "2.0";
   readonly id: RequestId;
   readonly method: "tools/call";
-  readonly params: { readonly name: string; readonly arguments?: Json };
+  readonly params: {
+    readonly name: string;
+    readonly arguments?: Json;
+    readonly _meta?: { readonly progressToken?: string | number };
+  };
 }
 
 /** Options of {@link DirectCalls}. */
@@ -54,7 +58,9 @@ function errorOf(error: unknown): Json {
 
 /**
  * The `tools/call` requests of one 2025 session that the gateway answers itself, with one JSON
- * body, instead of through the SDK transport's per-request SSE stream and the SDK server.
+ * body, instead of through the SDK transport's per-request SSE stream and the SDK server (on the
+ * legacy HTTP+SSE wire: written to the session's stream, progress included, without the SDK
+ * server).
  *
  * The 2025 wire lets a server answer a POST with `application/json` whenever the client accepts
  * it, and the SDK stream is only needed for what may travel before the answer: progress (the
@@ -73,47 +79,79 @@ export class DirectCalls {
     this.#options = options;
   }
 
-  /** Whether `message`, posted with `request`'s headers, may be answered directly. */
+  /** Whether `message`, posted to streamable HTTP with `request`'s headers, may be answered as JSON. */
   accepts(
     request: Request,
     message: unknown,
     capabilities: ClientCapabilities | undefined,
   ): message is DirectToolCall {
-    if (capabilities === undefined || INPUT_CAPABILITIES.some((name) => capabilities[name] !== undefined))
-      return false;
     const version = request.headers.get("mcp-protocol-version");
     if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
     const accept = request.headers.get("accept");
     if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) return false;
-    if (!isPlainLegacyRequest("POST", version, message)) return false;
-    const call = message as Json;
-    if (call.method !== "tools/call" || this.#inFlight.has(call.id as RequestId)) return false;
-    const { params } = call;
-    if (!isPlainObject(params) || typeof params.name !== "string" || params._meta !== undefined) return false;
-    if (params.arguments !== undefined && !isPlainObject(params.arguments)) return false;
-    return !nestsDeeperThan(params, MAX_PARAMS_DEPTH);
+    return isPlainLegacyRequest("POST", version, message) && this.#eligible(message, capabilities, false);
   }
 
-  /** Runs the call and answers it (a result, or the error the SDK server would have sent). */
+  /**
+   * Whether `message`, posted to a legacy SSE session, may be run here: its answer and progress
+   * go to the session's stream, so a progress token is fine.
+   */
+  acceptsOnStream(message: unknown, capabilities: ClientCapabilities | undefined): message is DirectToolCall {
+    return isPlainLegacyRequest("POST", null, message) && this.#eligible(message, capabilities, true);
+  }
+
+  /** Runs the call and answers it as one JSON body (the answer {@link answer} gives). */
   async serve(call: DirectToolCall, sessionId: string): Promise<Response> {
+    return new Response(JSON.stringify(await this.answer(call)), {
+      status: 200,
+      headers: { "content-type": "application/json", "mcp-session-id": sessionId },
+    });
+  }
+
+  /**
+   * Runs the call: its JSON-RPC answer, a result or the error the SDK server would have sent.
+   * Progress the upstream reports goes to `onProgress` when the call named a progress token.
+   */
+  async answer(call: DirectToolCall, onProgress?: (notification: Json) => void): Promise<Json> {
     const controller = new AbortController();
     this.#inFlight.set(call.id, controller);
+    const progressToken = call.params._meta?.progressToken;
+    const relay: CallRelay = {
+      signal: controller.signal,
+      onNotification: this.#options.notify,
+      ...(progressToken === undefined || onProgress === undefined
+        ? {}
+        : {
+            onProgress: (progress) =>
+              onProgress({
+                jsonrpc: "2.0",
+                method: "notifications/progress",
+                params: { progressToken, ...progress },
+              }),
+          }),
+    };
     let answer: Json;
     try {
-      const result = await this.#options.callTool(call.params.name, call.params.arguments, {
-        signal: controller.signal,
-        onNotification: this.#options.notify,
-      });
+      const result = await this.#options.callTool(call.params.name, call.params.arguments, relay);
       answer = controller.signal.aborted ? { error: cancelledError(controller.signal) } : { result };
     } catch (error) {
       answer = { error: controller.signal.aborted ? cancelledError(controller.signal) : errorOf(error) };
     } finally {
       this.#inFlight.delete(call.id);
     }
-    return new Response(JSON.stringify({ jsonrpc: "2.0", id: call.id, ...answer }), {
-      status: 200,
-      headers: { "content-type": "application/json", "mcp-session-id": sessionId },
-    });
+    return { jsonrpc: "2.0", id: call.id, ...answer };
+  }
+
+  #eligible(message: unknown, capabilities: ClientCapabilities | undefined, progress: boolean): boolean {
+    if (capabilities === undefined || INPUT_CAPABILITIES.some((name) => capabilities[name] !== undefined))
+      return false;
+    const call = message as Json;
+    if (call.method !== "tools/call" || this.#inFlight.has(call.id as RequestId)) return false;
+    const { params } = call;
+    if (!isPlainObject(params) || typeof params.name !== "string") return false;
+    if (params._meta !== undefined && !(progress && isPlainObject(params._meta))) return false;
+    if (params.arguments !== undefined && !isPlainObject(params.arguments)) return false;
+    return !nestsDeeperThan(params, MAX_PARAMS_DEPTH);
   }
 
   /**

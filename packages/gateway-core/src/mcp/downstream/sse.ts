@@ -5,7 +5,7 @@ import type { GatewayEnv } from "../../auth/principal.js";
 import type { McpRouter, McpView } from "../router.js";
 import type { SubscriptionHub } from "../subscription-hub.js";
 import { idOf, JSON_RPC_INVALID_REQUEST, JSON_RPC_PARSE_ERROR, jsonRpcError } from "./json-rpc-error.js";
-import { createLegacySessionServer } from "./legacy-session-server.js";
+import { createLegacySessionServer, directCallsOf } from "./legacy-session-server.js";
 import { SseServerTransport } from "./sse-server-transport.js";
 
 /** Options of the HTTP+SSE endpoint. */
@@ -104,6 +104,18 @@ export function createSseEndpoint(options: SseOptions): SseEndpoint {
         body = JSON.parse(await c.req.text());
       } catch {
         return reject(400, JSON_RPC_PARSE_ERROR, "Parse error");
+      }
+      // A plain tools/call of a client that takes no requests runs outside the SDK server.
+      const direct = directCallsOf(session.server);
+      if (direct) {
+        if (direct.cancel([body]).length === 0) return new Response("Accepted", { status: 202 });
+        if (direct.acceptsOnStream(body, session.server.getClientCapabilities())) {
+          const send = (message: unknown): void => {
+            session.transport.send(message as JSONRPCMessage).catch(() => {});
+          };
+          void direct.answer(body, send).then(send);
+          return new Response("Accepted", { status: 202 });
+        }
       }
       let message: JSONRPCMessage;
       try {
