@@ -1,6 +1,6 @@
 import { isLegacyRequest } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
-import { isPlainLegacyRequest } from "./plain-legacy-request.js";
+import { isPlainLegacyRequest, isPlainModernRequest } from "./plain-legacy-request.js";
 
 const ENVELOPE = {
   "io.modelcontextprotocol/protocolVersion": "2026-07-28",
@@ -94,5 +94,48 @@ describe("isPlainLegacyRequest", () => {
       });
       expect(await isLegacyRequest(request)).toBe(true);
     }
+  });
+});
+
+describe("isPlainModernRequest", () => {
+  const MODERN: ReadonlyArray<readonly [string, unknown, string | null]> = [
+    ["2026 call", call({}, { name: "echo", _meta: ENVELOPE }), "2026-07-28"],
+    ["2026 call, header with whitespace", call({}, { name: "echo", _meta: ENVELOPE }), " 2026-07-28 "],
+    ["modern header without envelope (refused)", call(), "2026-07-28"],
+    [
+      "initialize with a modern header (refused)",
+      { jsonrpc: "2.0", id: 0, method: "initialize" },
+      "2026-07-28",
+    ],
+    [
+      "invalid envelope (refused)",
+      call({}, { _meta: { "io.modelcontextprotocol/protocolVersion": 5 } }),
+      "2026-07-28",
+    ],
+    ["header and claim disagree (refused)", call({}, { _meta: ENVELOPE }), "2027-01-01"],
+    ["boolean progress token (refused)", call({}, { _meta: { progressToken: true } }), "2026-07-28"],
+  ];
+  const UNDECIDED: ReadonlyArray<readonly [string, unknown, string | null]> = [
+    ["no header", call({}, { name: "echo", _meta: ENVELOPE }), null],
+    ["2025 header", call(), "2025-11-25"],
+    ["response", { jsonrpc: "2.0", id: 3, result: {} }, "2026-07-28"],
+    ["notification", { jsonrpc: "2.0", method: "notifications/cancelled" }, "2026-07-28"],
+    ["batch", [call()], "2026-07-28"],
+    ["null id", { ...call(), id: null }, "2026-07-28"],
+    ["array params", call({}, [1]), "2026-07-28"],
+  ];
+
+  it.each(MODERN)("recognises %s, which the SDK does not classify as 2025", async (_, body, header) => {
+    expect(isPlainModernRequest("POST", header, body)).toBe(true);
+    expect(await isLegacyRequest(post(body, header), body)).toBe(false);
+  });
+
+  it.each(UNDECIDED)("leaves %s to the SDK", (_, body, header) => {
+    expect(isPlainModernRequest("POST", header, body)).toBe(false);
+  });
+
+  it("never claims a GET or DELETE", () => {
+    expect(isPlainModernRequest("GET", "2026-07-28", undefined)).toBe(false);
+    expect(isPlainModernRequest("DELETE", "2026-07-28", undefined)).toBe(false);
   });
 });

@@ -43,3 +43,22 @@ export function isPlainLegacyRequest(
   for (const key in meta) if (key !== "progressToken") return false;
   return meta.progressToken === undefined || isIdOrToken(meta.progressToken);
 }
+
+/**
+ * The converse shortcut: true only for POSTed requests the SDK's `isLegacyRequest` classifies as
+ * not 2025-era (2026-07-28 requests, or ones the modern handler refuses), so the caller may hand
+ * them to the modern handler without the SDK's classification. Covered: a plain object with an
+ * integer or string id, a string method, object or no params, no `result` or `error` member, and
+ * an `MCP-Protocol-Version` header naming a 2026-era revision. A false answer means "ask the SDK".
+ */
+export function isPlainModernRequest(
+  httpMethod: string,
+  protocolVersionHeader: string | null,
+  body: unknown,
+): boolean {
+  if (httpMethod.toUpperCase() !== "POST" || protocolVersionHeader === null) return false;
+  if (stripOws(protocolVersionHeader) < FIRST_MODERN_PROTOCOL_VERSION) return false;
+  if (!isPlainObject(body) || "result" in body || "error" in body) return false;
+  if (typeof body.method !== "string" || !isIdOrToken(body.id)) return false;
+  return body.params === undefined || isPlainObject(body.params);
+}

@@ -8,7 +8,7 @@ import type { InputBridge } from "./input-bridge.js";
 import { createLegacySessionServer } from "./legacy-session-server.js";
 import { LegacySessions, type LegacySessionsOptions, readJsonPost } from "./legacy-sessions.js";
 import { listenedUris, releasingWhenDone } from "./listen-request.js";
-import { isPlainLegacyRequest } from "./plain-legacy-request.js";
+import { isPlainLegacyRequest, isPlainModernRequest } from "./plain-legacy-request.js";
 import type { SessionTokens } from "./session-token.js";
 
 /** Options of the streamable HTTP endpoint. */
@@ -44,6 +44,14 @@ export interface StreamableHttpEndpoint {
   handle(c: Context<GatewayEnv>, serverId: string | undefined): Promise<Response>;
   readonly sessions: LegacySessions;
   close(): Promise<void>;
+}
+
+/** The SDK's classification of a parsed POST body, skipped where a cheap exact check decides it. */
+async function isLegacyPost(request: Request, parsedBody: unknown): Promise<boolean> {
+  const version = request.headers.get("mcp-protocol-version");
+  if (isPlainLegacyRequest(request.method, version, parsedBody)) return true;
+  if (isPlainModernRequest(request.method, version, parsedBody)) return false;
+  return isLegacyRequest(request, parsedBody);
 }
 
 /**
@@ -98,9 +106,7 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
           ? isPlainLegacyRequest(request.method, null, undefined) ||
             (await isLegacyRequest(request, undefined, { maxRequestBodySize: options.maxRequestBodyBytes }))
           : // A body that is not JSON is the 2025 wire's parse error, as the SDK classifies it.
-            "invalid" in read ||
-            isPlainLegacyRequest(request.method, request.headers.get("mcp-protocol-version"), parsedBody) ||
-            (await isLegacyRequest(request, parsedBody));
+            "invalid" in read || (await isLegacyPost(request, parsedBody));
       if (legacy) {
         return sessions.fetch(
           request,
