@@ -43,27 +43,63 @@ export type JsonBody =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly status: number; readonly code: number; readonly message: string };
 
-/** Reads and parses a JSON request body of at most {@link MAX_BODY_BYTES}. */
-export async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      return {
+/**
+ * Reads and parses a JSON request body of at most {@link MAX_BODY_BYTES}. Listens for `data`
+ * events directly: an async iterator over the request costs a promise per chunk.
+ */
+export function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (body: JsonBody): void => {
+      if (settled) return;
+      settled = true;
+      req.off("data", onData);
+      resolve(body);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        settle({
+          ok: false,
+          status: 413,
+          code: -32000,
+          message: `Payload Too Large: over ${MAX_BODY_BYTES} bytes`,
+        });
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => {
+      const text =
+        chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8");
+      try {
+        settle({ ok: true, value: JSON.parse(text) as unknown });
+      } catch {
+        settle({ ok: false, status: 400, code: -32700, message: "Parse error: Invalid JSON" });
+      }
+    });
+    req.once("error", () =>
+      settle({
         ok: false,
-        status: 413,
+        status: 400,
         code: -32000,
-        message: `Payload Too Large: over ${MAX_BODY_BYTES} bytes`,
-      };
-    }
-    chunks.push(chunk);
-  }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown };
-  } catch {
-    return { ok: false, status: 400, code: -32700, message: "Parse error: Invalid JSON" };
-  }
+        message: "Bad Request: the request body could not be read",
+      }),
+    );
+    // A client that goes away mid-body never sends `end`.
+    req.once("close", () =>
+      settle({
+        ok: false,
+        status: 400,
+        code: -32000,
+        message: "Bad Request: the request body is incomplete",
+      }),
+    );
+  });
 }
 
 /** A request header as one string (the first, when repeated). */

@@ -15,6 +15,7 @@ const ALLOWED_HEADERS = [
 ];
 const EXPOSED_HEADERS = "Mcp-Session-Id, Mcp-Protocol-Version";
 const LOOPBACK = new Set(localhostAllowedHostnames());
+const LOOPBACK_HOSTNAMES = [...LOOPBACK];
 
 /** Options of {@link OriginPolicy}. */
 export interface OriginPolicyOptions {
@@ -38,6 +39,8 @@ export class OriginPolicy {
   readonly #anyOrigin: boolean;
   readonly #loopbackOnly: boolean;
   readonly #allowedHeaders: string;
+  /** The last `Host` value found valid: clients send the same one on every request. */
+  #admittedHost: string | undefined;
 
   constructor(options: OriginPolicyOptions) {
     this.#cors = new Set(options.corsOrigins);
@@ -74,8 +77,12 @@ export class OriginPolicy {
   /** Why the request is refused, or undefined when it may proceed (also for WebSocket upgrades). */
   rejection(req: IncomingMessage): string | undefined {
     if (this.#loopbackOnly) {
-      const host = validateHostHeader(headerOf(req, "host"), [...LOOPBACK]);
-      if (!host.ok) return host.message;
+      const value = headerOf(req, "host");
+      if (value === undefined || value !== this.#admittedHost) {
+        const host = validateHostHeader(value, LOOPBACK_HOSTNAMES);
+        if (!host.ok) return host.message;
+        this.#admittedHost = value;
+      }
     }
     const origin = headerOf(req, "origin");
     if (origin === undefined || this.#anyOrigin || this.#cors.has(origin)) return undefined;

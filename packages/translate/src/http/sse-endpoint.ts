@@ -4,6 +4,7 @@ import type { ChildContext } from "../relay/child-channel.js";
 import { isJsonRpcMessage, type JsonRpcMessage } from "../relay/json-rpc.js";
 import type { RelaySession, SessionRegistry } from "../sessions/session-registry.js";
 import { readJsonBody, sendJsonRpcError, sendOpenError } from "./http-responses.js";
+import { SSE_HEADERS, sseMessageEvent } from "./sse-writer.js";
 
 /** Options of {@link SseEndpoint}. */
 export interface SseEndpointOptions {
@@ -40,7 +41,7 @@ export class SseEndpoint {
         "sse",
         {
           deliver: (message) => {
-            res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+            res.write(sseMessageEvent(message));
           },
           end: () => {
             clearInterval(keepAlive);
@@ -56,12 +57,7 @@ export class SseEndpoint {
       return;
     }
     this.#sessions.set(session.id, session);
-    res.writeHead(200, {
-      "Content-Type": "text/event-stream",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    });
+    res.writeHead(200, SSE_HEADERS);
     res.write(`event: endpoint\ndata: ${this.#options.messagePath}?sessionId=${session.id}\n\n`);
     if (this.#options.keepAliveMs > 0) {
       keepAlive = setInterval(() => res.write(": keepalive\n\n"), this.#options.keepAliveMs);
@@ -92,7 +88,8 @@ export class SseEndpoint {
       sendJsonRpcError(res, 400, -32600, "Invalid Request: expected a JSON-RPC message");
       return;
     }
-    res.writeHead(202, { "Content-Type": "text/plain" }).end("Accepted");
+    // The child hears first: its answer comes on the event stream, not on this response.
     for (const message of messages as JsonRpcMessage[]) session.send(message);
+    res.writeHead(202, { "Content-Type": "text/plain" }).end("Accepted");
   }
 }

@@ -88,8 +88,7 @@ export async function startHttpExposure(options: HttpExposureOptions): Promise<H
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!policy.admit(req, res)) return;
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const path = url.pathname;
+    const { path, query } = splitTarget(req.url ?? "/");
     if (path === HEALTH_PATH) {
       if (!allow(req, res, "GET", "HEAD")) return;
       res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
@@ -101,7 +100,8 @@ export async function startHttpExposure(options: HttpExposureOptions): Promise<H
       return;
     }
     if (sse && path === expose.messagePath) {
-      if (allow(req, res, "POST")) await sse.postMessage(req, res, url.searchParams.get("sessionId"));
+      if (allow(req, res, "POST"))
+        await sse.postMessage(req, res, new URLSearchParams(query).get("sessionId"));
       return;
     }
     if (streamable && path === expose.streamableHttpPath) {
@@ -184,6 +184,20 @@ function allow(req: IncomingMessage, res: ServerResponse, ...methods: string[]):
   if (req.method !== undefined && methods.includes(req.method)) return true;
   sendJsonRpcError(res, 405, -32000, "Method not allowed.", { Allow: methods.join(", ") });
   return false;
+}
+
+/** A plain path (the common case) needs no URL parsing; anything else is normalised by `URL`. */
+const PLAIN_PATH = /^\/[A-Za-z0-9_\-/]*$/;
+
+/** The path and query string of a request target. */
+function splitTarget(target: string): { path: string; query: string } {
+  const mark = target.indexOf("?");
+  const path = mark === -1 ? target : target.slice(0, mark);
+  if (PLAIN_PATH.test(path) && !path.includes("//")) {
+    return { path, query: mark === -1 ? "" : target.slice(mark + 1) };
+  }
+  const url = new URL(target, "http://localhost");
+  return { path: url.pathname, query: url.search.slice(1) };
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {

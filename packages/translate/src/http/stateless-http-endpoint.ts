@@ -1,24 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
 import type { TranslateLogger } from "../logger.js";
 import type { ChildChannel, ChildConnector, ChildContext, ProtocolEra } from "../relay/child-channel.js";
-import {
-  errorResponse,
-  hasVersionClaim,
-  idKey,
-  isJsonRpcMessage,
-  isRequest,
-  isResponse,
-  type JsonRpcMessage,
-} from "../relay/json-rpc.js";
+import { errorResponse, hasVersionClaim, isRequest } from "../relay/json-rpc.js";
 import { TranslateError } from "../translate-error.js";
 import { readJsonBody, sendJsonRpcError, sendOpenError } from "./http-responses.js";
-import { deliverTo } from "./streamable-http-endpoint.js";
+import { PostAnswer } from "./post-answer.js";
+import { parseJsonRpcBody, postHeadersRefusal, protocolVersionRefusal } from "./wire-checks.js";
 
 /** The stateless revisions, on top of the SDK's 2025 list, accepted in `MCP-Protocol-Version`. */
-const STATELESS_PROTOCOL_VERSIONS = ["2026-07-28"];
+const STATELESS_PROTOCOL_VERSIONS: readonly string[] = [...SUPPORTED_PROTOCOL_VERSIONS, "2026-07-28"];
 
 /** Options of {@link StatelessHttpEndpoint}. */
 export interface StatelessHttpEndpointOptions {
@@ -77,26 +69,25 @@ export class StatelessHttpEndpoint {
       );
       return;
     }
+    const refusal = postHeadersRefusal(req) ?? protocolVersionRefusal(req, STATELESS_PROTOCOL_VERSIONS);
+    if (refusal !== undefined) {
+      req.resume();
+      sendJsonRpcError(res, refusal.status, refusal.code, refusal.message);
+      return;
+    }
     const body = await readJsonBody(req);
     if (!body.ok) {
       sendJsonRpcError(res, body.status, body.code, body.message);
       return;
     }
-    const messages: unknown[] = Array.isArray(body.value) ? body.value : [body.value];
-    if (messages.length === 0 || !messages.every(isJsonRpcMessage)) {
-      sendJsonRpcError(res, 400, -32600, "Invalid Request: expected a JSON-RPC message");
+    const parsed = parseJsonRpcBody(body.value);
+    if (!parsed.ok) {
+      sendJsonRpcError(res, parsed.status, parsed.code, parsed.message);
       return;
     }
-    const era: ProtocolEra = (messages as JsonRpcMessage[]).some(hasVersionClaim) ? "modern" : "legacy";
-    const unanswered = new Map(
-      (messages as JsonRpcMessage[]).filter(isRequest).map((message) => [idKey(message.id), message.id]),
-    );
-    const transport = new NodeStreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: this.#options.jsonResponse,
-      keepAliveMs: this.#options.keepAliveMs,
-    });
-    transport.setSupportedProtocolVersions([...SUPPORTED_PROTOCOL_VERSIONS, ...STATELESS_PROTOCOL_VERSIONS]);
+    const { messages, batch } = parsed;
+    const era: ProtocolEra = messages.some(hasVersionClaim) ? "modern" : "legacy";
+    const hasRequests = messages.some(isRequest);
 
     let channel: ChildChannel | undefined;
     let finished = false;
@@ -106,49 +97,51 @@ export class StatelessHttpEndpoint {
       this.#active.delete(finish);
       // Requests still unanswered are cancelled in the child: a closed stream is a cancel.
       channel?.close();
-      void transport.close();
+      answer?.fail(-32603, "mcptranslate is shutting down");
     };
+    const answer = hasRequests
+      ? new PostAnswer(res, messages, batch, {
+          json: this.#options.jsonResponse,
+          keepAliveMs: this.#options.keepAliveMs,
+          headers: {},
+          onDone: finish,
+        })
+      : undefined;
     this.#active.add(finish);
     try {
       channel = await connector.open(
         randomUUID(),
         {
-          deliver: (message, related) => {
-            if (isResponse(message)) unanswered.delete(idKey(message.id));
-            else if (this.#options.jsonResponse && isRequest(message)) {
+          deliver: (message) => {
+            if (answer === undefined) return;
+            if (!answer.streams && isRequest(message)) {
               // A JSON body carries the response only: the child hears at once that nobody will answer.
               const refusal = "mcptranslate --jsonResponse: server-to-client requests cannot be delivered";
               channel?.send(errorResponse(message.id, -32603, refusal));
               return;
             }
-            deliverTo(transport, message, related, log);
+            if (!answer.deliver(message)) log("debug", "dropped a server message: its stream is gone");
           },
-          lost: (reason) => {
-            for (const id of [...unanswered.values()]) {
-              deliverTo(
-                transport,
-                errorResponse(id, -32603, `the stdio server is gone (${reason})`),
-                id,
-                log,
-              );
-            }
-            unanswered.clear();
-          },
+          lost: (reason) => answer?.fail(-32603, `the stdio server is gone (${reason})`),
         },
         this.#options.contextOf(req, era),
       );
     } catch (error) {
-      finish();
+      this.#active.delete(finish);
+      finished = true;
       log("warn", `stateless request refused: ${(error as Error).message}`);
       sendOpenError(res, error);
       return;
     }
-    const open = channel;
-    transport.onmessage = (message) => open.send(message as unknown as JsonRpcMessage);
-    res.on("close", finish);
-    await transport.handleRequest(req, res, body.value);
+    if (finished) {
+      // Closed (or the client went away) while the child was being opened.
+      channel.close();
+      return;
+    }
+    if (answer === undefined) res.writeHead(202).end();
+    for (const message of messages) channel.send(message);
     // Only notifications or responses: answered 202 already, nothing to wait for.
-    if (unanswered.size === 0) finish();
+    if (answer === undefined) finish();
   }
 
   /** Refuses new requests and ends the running ones. */

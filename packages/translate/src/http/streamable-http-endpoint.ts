@@ -1,11 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
-import type { JSONRPCMessage } from "@modelcontextprotocol/server";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
 import type { TranslateLogger } from "../logger.js";
 import type { ChildContext } from "../relay/child-channel.js";
-import { isJsonRpcMessage, isResponse, type JsonRpcId, type JsonRpcMessage } from "../relay/json-rpc.js";
-import type { RelaySession, SessionRegistry } from "../sessions/session-registry.js";
+import { isRequest, type JsonRpcMessage } from "../relay/json-rpc.js";
+import type { SessionRegistry } from "../sessions/session-registry.js";
 import { headerOf, readJsonBody, sendJsonRpcError, sendOpenError } from "./http-responses.js";
+import { PostAnswer } from "./post-answer.js";
+import { StreamableSession } from "./streamable-session.js";
+import {
+  getHeadersRefusal,
+  parseJsonRpcBody,
+  postHeadersRefusal,
+  protocolVersionRefusal,
+  type WireRefusal,
+} from "./wire-checks.js";
 
 /** Options of {@link StreamableHttpEndpoint}. */
 export interface StreamableHttpEndpointOptions {
@@ -20,14 +28,17 @@ export interface StreamableHttpEndpointOptions {
 }
 
 /**
- * Streamable HTTP (2025 sessions) on one path. The SDK's transport keeps the wire rules (session
- * header, 202 for notifications and responses, an SSE stream or JSON per request, GET stream,
- * DELETE); this class only opens a relay session for each `initialize` and pipes the transport to
- * the session's child.
+ * Streamable HTTP (2025 sessions) on one path, written on `node:http` directly: the bridge relays
+ * JSON-RPC, so it checks the wire rules (session header, Accept and Content-Type, protocol version
+ * header, message shape) and moves bytes, without the SDK's web-standard transport in between.
+ * Each `initialize` opens a relay session (and its child); a POST with requests is answered with an
+ * SSE stream that ends after the last response (or one JSON body with `--jsonResponse`); a POST of
+ * notifications or responses gets 202; GET opens the session's one standalone stream; DELETE ends
+ * the session.
  */
 export class StreamableHttpEndpoint {
   readonly #options: StreamableHttpEndpointOptions;
-  readonly #transports = new Map<string, NodeStreamableHTTPServerTransport>();
+  readonly #sessions = new Map<string, StreamableSession>();
 
   constructor(options: StreamableHttpEndpointOptions) {
     this.#options = options;
@@ -35,48 +46,77 @@ export class StreamableHttpEndpoint {
 
   /** Serves one request to the endpoint path. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method;
+    if (method !== "POST" && method !== "GET" && method !== "DELETE") {
+      sendJsonRpcError(res, 405, -32000, "Method not allowed.", { Allow: "GET, POST, DELETE" });
+      return;
+    }
     const sessionId = headerOf(req, "mcp-session-id");
-    if (sessionId !== undefined) {
-      const transport = this.#transports.get(sessionId);
-      if (!transport) {
-        sendJsonRpcError(res, 404, -32001, "Session not found");
+    if (sessionId === undefined) {
+      if (method !== "POST") {
+        refuse(res, { status: 400, code: -32000, message: "Bad Request: Mcp-Session-Id header is required" });
         return;
       }
-      await transport.handleRequest(req, res);
+      await this.#initialize(req, res);
       return;
     }
-    if (req.method !== "POST") {
-      sendJsonRpcError(res, 400, -32000, "Bad Request: Mcp-Session-Id header is required");
+    const session = this.#sessions.get(sessionId);
+    const relay = session?.relay;
+    if (session === undefined || relay === undefined) {
+      refuse(res, { status: 404, code: -32001, message: "Session not found" });
       return;
     }
-    const body = await readJsonBody(req);
-    if (!body.ok) {
-      sendJsonRpcError(res, body.status, body.code, body.message);
-      return;
+    if (method === "POST") await this.#post(req, res, session, sessionId);
+    else if (method === "GET") this.#get(req, res, session, sessionId);
+    else {
+      const refusal = protocolVersionRefusal(req, SUPPORTED_PROTOCOL_VERSIONS);
+      if (refusal !== undefined) {
+        refuse(res, refusal);
+        return;
+      }
+      res.writeHead(200).end();
+      relay.end("closed by the client");
     }
-    // Only an initialize opens a session (and starts a child); anything else is refused first.
-    if (!isJsonRpcMessage(body.value) || body.value.method !== "initialize") {
-      sendJsonRpcError(res, 400, -32000, "Bad Request: Mcp-Session-Id header is required");
-      return;
-    }
-    await this.#openSession(req, res, body.value);
   }
 
-  async #openSession(req: IncomingMessage, res: ServerResponse, initialize: JsonRpcMessage): Promise<void> {
-    let session: RelaySession;
-    const transport = new NodeStreamableHTTPServerTransport({
-      sessionIdGenerator: () => session.id,
-      enableJsonResponse: this.#options.jsonResponse,
-      keepAliveMs: this.#options.keepAliveMs,
-    });
+  /** A POST without a session: only an `initialize`, alone, opens one (and starts a child). */
+  async #initialize(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const headers = postHeadersRefusal(req);
+    if (headers !== undefined) {
+      // Drain the body so the connection can serve the next request.
+      req.resume();
+      refuse(res, headers);
+      return;
+    }
+    const parsed = await readMessages(req);
+    if (!parsed.ok) {
+      refuse(res, parsed);
+      return;
+    }
+    const { messages, batch } = parsed;
+    const initialize = messages.findIndex(isInitialize);
+    if (initialize === -1) {
+      refuse(res, { status: 400, code: -32000, message: "Bad Request: Mcp-Session-Id header is required" });
+      return;
+    }
+    if (messages.length > 1) {
+      refuse(res, {
+        status: 400,
+        code: -32600,
+        message: "Invalid Request: Only one initialization request is allowed",
+      });
+      return;
+    }
+    const session = new StreamableSession(this.#options.log);
     try {
-      session = await this.#options.sessions.open(
+      session.relay = await this.#options.sessions.open(
         "streamable-http",
         {
-          deliver: (message, related) => deliverTo(transport, message, related, this.#options.log),
-          end: () => {
-            this.#transports.delete(session.id);
-            void transport.close();
+          deliver: (message, related) => session.deliver(message, related),
+          end: (reason) => {
+            const relay = session.relay;
+            if (relay !== undefined) this.#sessions.delete(relay.id);
+            session.close(reason);
           },
         },
         this.#options.contextOf(req),
@@ -86,33 +126,93 @@ export class StreamableHttpEndpoint {
       sendOpenError(res, error);
       return;
     }
-    this.#transports.set(session.id, transport);
-    transport.onmessage = (message) => session.send(message as unknown as JsonRpcMessage);
-    transport.onclose = () => session.end("closed by the client");
-    await transport.handleRequest(req, res, initialize);
-    if (transport.sessionId === undefined) session.end("the initialize request was refused");
+    const id = session.relay.id;
+    this.#sessions.set(id, session);
+    this.#answer(res, session, id, messages, batch);
+  }
+
+  async #post(
+    req: IncomingMessage,
+    res: ServerResponse,
+    session: StreamableSession,
+    id: string,
+  ): Promise<void> {
+    const refusal = postHeadersRefusal(req) ?? protocolVersionRefusal(req, SUPPORTED_PROTOCOL_VERSIONS);
+    if (refusal !== undefined) {
+      req.resume();
+      refuse(res, refusal);
+      return;
+    }
+    const parsed = await readMessages(req);
+    if (!parsed.ok) {
+      refuse(res, parsed);
+      return;
+    }
+    if (parsed.messages.some(isInitialize)) {
+      refuse(res, { status: 400, code: -32600, message: "Invalid Request: Server already initialized" });
+      return;
+    }
+    // The session may have ended while the body was read.
+    if (this.#sessions.get(id) !== session) {
+      refuse(res, { status: 404, code: -32001, message: "Session not found" });
+      return;
+    }
+    this.#answer(res, session, id, parsed.messages, parsed.batch);
+  }
+
+  /** 202 for notifications and responses only; otherwise a {@link PostAnswer} for the requests. */
+  #answer(
+    res: ServerResponse,
+    session: StreamableSession,
+    id: string,
+    messages: readonly JsonRpcMessage[],
+    batch: boolean,
+  ): void {
+    const relay = session.relay;
+    if (relay === undefined) return;
+    if (!messages.some(isRequest)) {
+      res.writeHead(202, { "mcp-session-id": id }).end();
+      for (const message of messages) relay.send(message);
+      return;
+    }
+    const answer: PostAnswer = new PostAnswer(res, messages, batch, {
+      json: this.#options.jsonResponse,
+      keepAliveMs: this.#options.keepAliveMs,
+      headers: { "mcp-session-id": id },
+      onDone: () => session.untrack(answer),
+    });
+    session.track(answer);
+    for (const message of messages) relay.send(message);
+  }
+
+  #get(req: IncomingMessage, res: ServerResponse, session: StreamableSession, id: string): void {
+    const refusal = getHeadersRefusal(req) ?? protocolVersionRefusal(req, SUPPORTED_PROTOCOL_VERSIONS);
+    if (refusal !== undefined) {
+      refuse(res, refusal);
+      return;
+    }
+    if (session.hasStandaloneStream) {
+      refuse(res, {
+        status: 409,
+        code: -32000,
+        message: "Conflict: Only one SSE stream is allowed per session",
+      });
+      return;
+    }
+    session.openStandaloneStream(res, { "mcp-session-id": id }, this.#options.keepAliveMs);
   }
 }
 
-/**
- * Sends a child message on a streamable HTTP transport: a response or a message related to a
- * request on that request's stream, anything else on the GET stream.
- */
-export function deliverTo(
-  transport: NodeStreamableHTTPServerTransport,
-  message: JsonRpcMessage,
-  related: JsonRpcId | undefined,
-  log: TranslateLogger,
-): void {
-  const response = isResponse(message);
-  const wire = message as unknown as JSONRPCMessage;
-  const options = related === undefined || response ? undefined : { relatedRequestId: related };
-  transport.send(wire, options).catch((error: unknown) => {
-    // The request's stream is gone: a notification can still go on the GET stream.
-    if (options !== undefined) {
-      transport.send(wire).catch(() => {});
-      return;
-    }
-    log("debug", `undeliverable message on streamable HTTP: ${(error as Error).message}`);
-  });
+function isInitialize(message: JsonRpcMessage): boolean {
+  return message.method === "initialize" && isRequest(message);
+}
+
+async function readMessages(req: IncomingMessage): Promise<ReturnType<typeof parseJsonRpcBody>> {
+  const body = await readJsonBody(req);
+  if (!body.ok) return { ok: false, status: body.status, code: body.code, message: body.message };
+  return parseJsonRpcBody(body.value);
+}
+
+function refuse(res: ServerResponse, refusal: WireRefusal): void {
+  sendJsonRpcError(res, refusal.status, refusal.code, refusal.message);
 }
