@@ -94,7 +94,7 @@ describe("loadSettings", () => {
       WEBSOCKET_PING_INTERVAL: 30,
       PAGINATION_DEFAULT_PAGE_SIZE: 50,
       PAGINATION_MAX_PAGE_SIZE: 500,
-      MCP_PAGE_SIZE: 100,
+      MCP_PAGE_SIZE: 1000,
       MASKED_AUTH_VALUE: "*****",
       LEGACY_API_ENABLED: true,
       EXPOSE_ERROR_DETAILS: false,

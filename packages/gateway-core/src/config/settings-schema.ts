@@ -272,10 +272,12 @@ const api = {
     .default(500)
     .describe("Largest page size a list request may ask for."),
   MCP_PAGE_SIZE: envInteger(1)
-    .default(100)
+    .default(1000)
     .describe(
       "Items per page of the MCP lists (`tools/list`, `resources/list`, `resources/templates/list`, " +
-        "`prompts/list`); later pages are reached with the signed `nextCursor`.",
+        "`prompts/list`); later pages are reached with the signed `nextCursor`. The default answers " +
+        "most virtual servers in one page, as ContextForge (Python) does, for clients that never " +
+        "follow `nextCursor`.",
     ),
   MASKED_AUTH_VALUE: z
     .string()

@@ -165,7 +165,7 @@ export interface Settings {
   readonly PAGINATION_DEFAULT_PAGE_SIZE: number;
   /** `PAGINATION_MAX_PAGE_SIZE`, default 500. */
   readonly PAGINATION_MAX_PAGE_SIZE: number;
-  /** `MCP_PAGE_SIZE`: items per page of the MCP list methods, default 100. */
+  /** `MCP_PAGE_SIZE`: items per page of the MCP list methods, default 1000. */
   readonly MCP_PAGE_SIZE: number;
   /** `MASKED_AUTH_VALUE`: shown instead of stored credentials in API answers. */
   readonly MASKED_AUTH_VALUE: string;

@@ -45,6 +45,12 @@ describe("createListPager", () => {
     expect(page).toEqual({ items: TEN });
   });
 
+  it("serves a list that fits in one page as it is, without copying it", () => {
+    const pager = createListPager({ key, pageSize: 1000 });
+    expect(pager.page("tools", "", TEN, nameOf, undefined).items).toBe(TEN);
+    expect(pager.page("tools", "", TEN, nameOf, "").items).toBe(TEN);
+  });
+
   it('treats the empty cursor "" as the first page', () => {
     const pager = createListPager({ key, pageSize: 3 });
     expect(pager.page("tools", "", TEN, nameOf, "")).toEqual(pager.page("tools", "", TEN, nameOf, undefined));

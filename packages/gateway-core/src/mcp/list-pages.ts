@@ -129,7 +129,9 @@ export function createListPager({ key, pageSize }: ListPagerOptions): ListPager 
         start = startOf(payload, items, keyOf, digest);
       }
       const end = Math.min(items.length, start + pageSize);
-      const page = items.slice(start, end);
+      // A list that fits in one page (the common case with the default size) is served as it is
+      // cached: no copy of its items per request.
+      const page = start === 0 && end === items.length ? items : items.slice(start, end);
       const last = page.at(-1);
       if (end >= items.length || last === undefined) return { items: page };
       return {

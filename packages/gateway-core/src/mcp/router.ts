@@ -220,6 +220,11 @@ export function createMcpRouter(
     }
   };
 
+  // The client-facing lists of each view, built on its first list request. A view is an immutable
+  // part of one registry snapshot, filtered for one visibility (visible-view.ts) and peer set
+  // (federation): a registry change brings a new snapshot and new views, so nothing is ever stale,
+  // and principals that see different items never share a view. A steady-state list request
+  // does no filtering, copying or database query; a one-page list is served as it is cached.
   const lists = new WeakMap<SnapshotServer, Record<ListKind, Json[]>>();
   const listPage = async (kind: ListKind, view: McpView, cursor: string | undefined): Promise<ListPage> => {
     const server = await viewOf(view, true);

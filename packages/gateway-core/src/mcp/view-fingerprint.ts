@@ -7,12 +7,25 @@ export type ListKind = "tools" | "resources" | "prompts";
 /** What each list of a view looks like to a client, reduced to comparable strings. */
 export type ViewFingerprint = Readonly<Record<ListKind, string>>;
 
+// Views are immutable parts of one registry snapshot (and shared by every principal with the same
+// visibility): a fingerprint is computed once per view, and a new snapshot brings new views.
+const fingerprints = new WeakMap<SnapshotServer, ViewFingerprint>();
+
 /**
  * The client-visible content of a view's lists (names, descriptions, schemas, whether the upstream
  * is reachable; never its address or credentials), so a registry change that leaves a list as it
  * was notifies nobody, and an upstream marked unreachable or reachable again notifies its viewers.
  */
 export function fingerprintView(view: SnapshotServer): ViewFingerprint {
+  let fingerprint = fingerprints.get(view);
+  if (!fingerprint) {
+    fingerprint = computeFingerprint(view);
+    fingerprints.set(view, fingerprint);
+  }
+  return fingerprint;
+}
+
+function computeFingerprint(view: SnapshotServer): ViewFingerprint {
   const reachable = (item: { upstream: SnapshotUpstream | undefined }) => item.upstream?.reachable !== false;
   return {
     tools: JSON.stringify(
