@@ -88,6 +88,36 @@ describe("tools/call answered directly as JSON (2025 sessions)", () => {
     expect(b).toEqual({ ...a, id: 2 });
   });
 
+  it("answers plain lists with JSON, the same as the SDK server's (any client), errors included", async () => {
+    for (const capabilities of [{}, { sampling: {}, roots: {} }]) {
+      const session = await openSession(capabilities);
+      for (const [method, params] of [
+        ["tools/list", {}],
+        ["resources/list", undefined],
+        ["resources/templates/list", {}],
+        ["prompts/list", {}],
+        ["tools/list", { cursor: "forged" }],
+      ] as const) {
+        const direct = await post(session, { jsonrpc: "2.0", id: 1, method, ...(params ? { params } : {}) });
+        expect(direct.headers.get("content-type")).toMatch(/^application\/json/);
+        const viaSdk = await post(session, {
+          jsonrpc: "2.0",
+          id: 2,
+          method,
+          params: { ...params, _meta: { progressToken: "p" } },
+        });
+        expect(viaSdk.headers.get("content-type")).toMatch(/^text\/event-stream/);
+        const [a, b] = [await answerOf(direct), await answerOf(viaSdk)];
+        expect({ ...a, id: 2 }).toEqual(b);
+        if (method === "tools/list" && params.cursor === undefined)
+          expect((a.result as { tools: { name: string }[] }).tools.map((t) => t.name).sort()).toEqual([
+            "everything-echo",
+            "everything-slow",
+          ]);
+      }
+    }
+  });
+
   it("answers errors as the SDK server does: unknown tool, invalid arguments", async () => {
     const session = await openSession();
     for (const [name, args] of [
@@ -145,7 +175,10 @@ describe("tools/call answered directly as JSON (2025 sessions)", () => {
   });
 
   it("legacy SSE: a client that takes no requests gets the same messages as one that does", async () => {
-    const transcript = async (capabilities: Record<string, unknown>): Promise<unknown[]> => {
+    const transcript = async (
+      capabilities: Record<string, unknown>,
+      listMeta?: Record<string, unknown>,
+    ): Promise<unknown[]> => {
       const auth = { authorization: `Bearer ${fx.token}` };
       const stream = await openRawSse(`${fx.base}/servers/${fx.serverId}/sse`, auth);
       const endpoint = await stream.next();
@@ -173,6 +206,15 @@ describe("tools/call answered directly as JSON (2025 sessions)", () => {
         [2, call(2, "no-such-tool", {})],
         [3, call(3, "everything-echo", { message: 5 })],
         [4, call(4, "everything-slow", { steps: 2, stepMs: 1 }, { progressToken: "t" })],
+        [
+          5,
+          {
+            jsonrpc: "2.0",
+            id: 5,
+            method: "tools/list",
+            ...(listMeta ? { params: { _meta: listMeta } } : {}),
+          },
+        ],
       ] as const) {
         await send(body);
         for (;;) {
@@ -185,12 +227,13 @@ describe("tools/call answered directly as JSON (2025 sessions)", () => {
       return messages;
     };
     const plain = await transcript({});
-    expect(plain).toHaveLength(6);
+    expect(plain).toHaveLength(7);
     expect(plain.slice(3, 5)).toMatchObject([
       { method: "notifications/progress", params: { progressToken: "t", progress: 1, total: 2 } },
       { method: "notifications/progress", params: { progressToken: "t", progress: 2, total: 2 } },
     ]);
-    expect(await transcript({ sampling: {} })).toEqual(plain);
+    // The second client's calls and list (it names a progress token) take the SDK server's path.
+    expect(await transcript({ sampling: {} }, { progressToken: "l" })).toEqual(plain);
   });
 
   it("ends the calls in flight when the client ends the session", async () => {

@@ -1,4 +1,5 @@
 import { type ClientCapabilities, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
+import type { ListKind, ListPage } from "../list-pages.js";
 import type { CallRelay } from "../upstream-caller.js";
 import { MAX_PARAMS_DEPTH, nestsDeeperThan } from "./gateway-sdk-server.js";
 import { isPlainLegacyRequest } from "./plain-legacy-request.js";
@@ -18,6 +19,41 @@ export interface DirectToolCall {
   };
 }
 
+/** A list request the gateway answers directly: see {@link DirectCalls}. */
+export interface DirectListRequest {
+  readonly jsonrpc: "2.0";
+  readonly id: RequestId;
+  readonly method: ListMethod;
+  readonly params?: { readonly cursor?: string };
+}
+
+/** The MCP list methods. */
+export type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" | "prompts/list";
+
+/** The list methods, and the key of their result's items. */
+const LIST_KINDS: Readonly<Record<ListMethod, ListKind>> = {
+  "tools/list": "tools",
+  "resources/list": "resources",
+  "resources/templates/list": "resourceTemplates",
+  "prompts/list": "prompts",
+};
+
+/** Items serialized once per cached list (a one-page list is the router's cached array itself). */
+const serializedItems = new WeakMap<readonly Json[], string>();
+
+function serialized(items: readonly Json[]): string {
+  let json = serializedItems.get(items);
+  if (json === undefined) {
+    json = JSON.stringify(items);
+    serializedItems.set(items, json);
+  }
+  return json;
+}
+
+/** Whether the SDK's 2025 codec would rewrite a tool of the list (an output schema not of type object). */
+const needsLegacyWrap = (tools: readonly Json[]): boolean =>
+  tools.some((tool) => isPlainObject(tool.outputSchema) && tool.outputSchema.type !== "object");
+
 /** Options of {@link DirectCalls}. */
 export interface DirectCallsOptions {
   /**
@@ -27,6 +63,8 @@ export interface DirectCallsOptions {
   readonly callTool: (name: string, args: Json | undefined, relay: CallRelay) => Promise<Json>;
   /** Sends a notification the upstream related to a call to the session's standalone stream. */
   readonly notify: (notification: { method: string; params?: Json }) => void;
+  /** Lists the session's view, as the SDK server's list handlers do. */
+  readonly list: (kind: ListKind, cursor: string | undefined) => Promise<ListPage>;
 }
 
 const isPlainObject = (value: unknown): value is Json =>
@@ -98,6 +136,47 @@ export class DirectCalls {
    */
   acceptsOnStream(message: unknown, capabilities: ClientCapabilities | undefined): message is DirectToolCall {
     return isPlainLegacyRequest("POST", null, message) && this.#eligible(message, capabilities, true);
+  }
+
+  /**
+   * Whether `message` is a plain list request (no `_meta`; a string cursor or none), posted to
+   * streamable HTTP with `request`'s headers (`request` undefined: to a legacy SSE session). Any
+   * client may get its list directly: nothing can travel before a list's answer.
+   */
+  acceptsList(request: Request | undefined, message: unknown): message is DirectListRequest {
+    const version = request?.headers.get("mcp-protocol-version") ?? null;
+    if (request !== undefined) {
+      if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
+      const accept = request.headers.get("accept");
+      if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) return false;
+    }
+    if (!isPlainLegacyRequest("POST", version, message)) return false;
+    const { method, params } = message as Json;
+    if (typeof method !== "string" || !Object.hasOwn(LIST_KINDS, method)) return false;
+    if (params === undefined) return true;
+    if (!isPlainObject(params)) return false;
+    for (const key in params) if (key !== "cursor") return false;
+    return params.cursor === undefined || typeof params.cursor === "string";
+  }
+
+  /**
+   * The serialized JSON-RPC answer to a list request: the page, or the error the SDK server would
+   * send. Undefined when the SDK's 2025 codec would rewrite the list (a tool whose output schema
+   * is not an object): the caller then lets the SDK answer.
+   */
+  async listAnswer(request: DirectListRequest): Promise<string | undefined> {
+    const kind = LIST_KINDS[request.method];
+    const id = JSON.stringify(request.id);
+    let page: ListPage;
+    try {
+      page = await this.#options.list(kind, request.params?.cursor);
+    } catch (error) {
+      return `{"jsonrpc":"2.0","id":${id},"error":${JSON.stringify(errorOf(error))}}`;
+    }
+    if (kind === "tools" && needsLegacyWrap(page.items)) return undefined;
+    const cursor = page.nextCursor === undefined ? "" : `,"nextCursor":${JSON.stringify(page.nextCursor)}`;
+    const meta = page.meta === undefined ? "" : `,"_meta":${JSON.stringify(page.meta)}`;
+    return `{"jsonrpc":"2.0","id":${id},"result":{"${kind}":${serialized(page.items)}${cursor}${meta}}}`;
   }
 
   /** Runs the call and answers it as one JSON body (the answer {@link answer} gives). */

@@ -41,6 +41,18 @@ export function createLegacySessionServer(
     notify: (notification) => {
       server.notification(notification as never).catch(() => {});
     },
+    list: (kind, cursor) => {
+      switch (kind) {
+        case "tools":
+          return router.listTools(view, cursor);
+        case "resources":
+          return router.listResources(view, cursor);
+        case "resourceTemplates":
+          return router.listResourceTemplates(view, cursor);
+        case "prompts":
+          return router.listPrompts(view, cursor);
+      }
+    },
   });
   directCalls.set(server, direct);
   server.oninitialized = () => {

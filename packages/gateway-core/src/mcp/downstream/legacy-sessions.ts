@@ -228,6 +228,13 @@ export class LegacySessions {
         if (rest !== messages) body = { parsedBody: Array.isArray(parsedBody) ? rest : rest[0] };
         else if (direct.accepts(request, parsedBody, session.server.getClientCapabilities()))
           return this.#direct(direct, session, sessionId, parsedBody);
+        else if (direct.acceptsList(request, parsedBody)) {
+          const answer = await direct.listAnswer(parsedBody);
+          if (answer !== undefined)
+            return new Response(answer, {
+              headers: { "content-type": "application/json", "mcp-session-id": sessionId },
+            });
+        }
       }
       if (body === undefined || !session.replies) return session.transport.handleRequest(request, body);
       return this.#route(request, sessionId, session, session.replies, body.parsedBody);

@@ -48,6 +48,11 @@ export class SseServerTransport implements Transport {
     this.#write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
   }
 
+  /** Sends a message serialized already (one line of JSON). */
+  sendSerialized(json: string): void {
+    this.#write(`event: message\ndata: ${json}\n\n`);
+  }
+
   /** Hands one message the client posted to the server. */
   receive(message: JSONRPCMessage): void {
     this.onmessage?.(message);

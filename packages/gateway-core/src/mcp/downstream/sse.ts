@@ -116,6 +116,13 @@ export function createSseEndpoint(options: SseOptions): SseEndpoint {
           void direct.answer(body, send).then(send);
           return new Response("Accepted", { status: 202 });
         }
+        if (direct.acceptsList(undefined, body)) {
+          const answer = await direct.listAnswer(body);
+          if (answer !== undefined) {
+            session.transport.sendSerialized(answer);
+            return new Response("Accepted", { status: 202 });
+          }
+        }
       }
       let message: JSONRPCMessage;
       try {
