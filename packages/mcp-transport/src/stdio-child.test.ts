@@ -45,6 +45,41 @@ describe("StdioChild", () => {
     expect(child.send({ id: 8 })).toBe(false);
   });
 
+  it("delivers every line of a burst sent in one turn, in order, and ends cleanly right after one", async () => {
+    const ids: unknown[] = [];
+    let all!: () => void;
+    const done = new Promise<void>((r) => {
+      all = r;
+    });
+    const child = await StdioChild.start({
+      command: process.execPath,
+      args: ["-e", ECHO_SERVER],
+      onLine: (line) => {
+        if (line.ok) ids.push((line.message as { id: unknown }).id);
+        if (ids.length === 500) all();
+      },
+    });
+    for (let id = 0; id < 500; id++)
+      expect(child.send({ jsonrpc: "2.0", id, method: "echo", params: { text: "x".repeat(id) } })).toBe(true);
+    await done;
+    expect(ids).toEqual(Array.from({ length: 500 }, (_, id) => id));
+    // A burst still corked when the child is closed is written before stdin ends.
+    const late: unknown[] = [];
+    const second = await StdioChild.start({
+      command: process.execPath,
+      args: ["-e", ECHO_SERVER],
+      onLine: (line) => {
+        if (line.ok) late.push((line.message as { id: unknown }).id);
+      },
+    });
+    second.send({ jsonrpc: "2.0", id: 1, method: "echo" });
+    second.send({ jsonrpc: "2.0", id: 2, method: "echo" });
+    const exit = await second.close();
+    expect(exit.code).toBe(0);
+    expect(late).toEqual([1, 2]);
+    await child.close();
+  });
+
   it("kills a child that ignores stdin and SIGTERM, and the processes it spawned", async () => {
     let stderr = "";
     const script = `

@@ -31,6 +31,8 @@ export class StdioChild {
   readonly exited: Promise<ChildExit>;
   readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
   #exit: ChildExit | undefined;
+  /** Whether stdin is corked until the next check phase (see {@link send}). */
+  #corked = false;
 
   private constructor(
     child: ChildProcessByStdio<Writable, Readable, Readable>,
@@ -79,10 +81,23 @@ export class StdioChild {
     return this.#exit === undefined;
   }
 
-  /** Writes one message as a line on the child's stdin; false when the child is gone. */
+  /**
+   * Writes one message as a line on the child's stdin; false when the child is gone. Lines sent
+   * in one turn of the event loop go out in one write (the pipe is corked until the loop's check
+   * phase): with many calls in flight the child is woken once per batch, not once per message.
+   */
   send(message: unknown): boolean {
-    if (!this.running || this.#child.stdin.destroyed) return false;
-    this.#child.stdin.write(encodeJsonRpcLine(message));
+    const { stdin } = this.#child;
+    if (!this.running || stdin.destroyed) return false;
+    if (!this.#corked) {
+      this.#corked = true;
+      stdin.cork();
+      setImmediate(() => {
+        this.#corked = false;
+        stdin.uncork();
+      });
+    }
+    stdin.write(encodeJsonRpcLine(message));
     return true;
   }
 
