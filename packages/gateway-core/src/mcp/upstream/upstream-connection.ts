@@ -3,9 +3,9 @@ import {
   type ClientCapabilities,
   type ConnectOptions,
   SSEClientTransport,
-  StreamableHTTPClientTransport,
   type Transport,
 } from "@modelcontextprotocol/client";
+import { LeanHttpClientTransport } from "./lean-http-client-transport.js";
 import { WebSocketClientTransport } from "./websocket-client-transport.js";
 
 /** ContextForge's names for the network transports of an upstream (HTTP or WebSocket). */
@@ -67,7 +67,7 @@ export function openUpstreamConnection(url: URL, options: UpstreamConnectionOpti
     client,
     connect: (connectOptions) => client.connect(transport, connectOptions),
     get hasSessionId(): boolean {
-      return transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined;
+      return transport instanceof LeanHttpClientTransport && transport.sessionId !== undefined;
     },
     close() {
       closing ??= closeConnection(client, transport);
@@ -83,14 +83,19 @@ function openTransport(url: URL, options: UpstreamConnectionOptions): Transport 
       ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
     });
   }
-  const requestInit: RequestInit = options.headers ? { headers: { ...options.headers } } : {};
-  return options.transport === "SSE"
-    ? new SSEClientTransport(url, { requestInit })
-    : new StreamableHTTPClientTransport(url, { requestInit });
+  if (options.transport === "SSE") {
+    const requestInit: RequestInit = options.headers ? { headers: { ...options.headers } } : {};
+    return new SSEClientTransport(url, { requestInit });
+  }
+  // The gateway sends upstreams static credentials only (no OAuth provider, no step-up, no
+  // redirects), so the lean undici transport serves every streamable HTTP upstream: the SDK's
+  // fetch and web-stream based transport costs several times its CPU per call. A future OAuth
+  // upstream would take the SDK's StreamableHTTPClientTransport with its `authProvider`.
+  return new LeanHttpClientTransport(url, options.headers ? { headers: options.headers } : {});
 }
 
 async function closeConnection(client: Client, transport: Transport): Promise<void> {
-  if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
+  if (transport instanceof LeanHttpClientTransport && transport.sessionId !== undefined) {
     // A sessionful (2025-era) upstream keeps server state until told otherwise. Closing the
     // transport afterwards aborts the DELETE if the grace runs out.
     await withinGrace(transport.terminateSession(), SESSION_END_GRACE_MS);
