@@ -236,6 +236,77 @@ describe("tools/call answered directly as JSON (2025 sessions)", () => {
     expect(await transcript({ sampling: {} }, { progressToken: "l" })).toEqual(plain);
   });
 
+  describe("2026-07-28", () => {
+    const modern = (
+      id: number,
+      name: string,
+      args: unknown,
+      meta: Record<string, unknown> = {},
+      headers: Record<string, string> = {},
+    ) =>
+      fetch(url, {
+        method: "POST",
+        headers: jsonHeaders({
+          "mcp-protocol-version": "2026-07-28",
+          "mcp-method": "tools/call",
+          "mcp-name": name,
+          ...headers,
+        }),
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id,
+          method: "tools/call",
+          params: {
+            name,
+            arguments: args,
+            _meta: {
+              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+              "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
+              "io.modelcontextprotocol/clientCapabilities": {},
+              ...meta,
+            },
+          },
+        }),
+      });
+
+    it("answers a plain call as the SDK's per-request server does: results, errors, isError results", async () => {
+      for (const [name, args] of [
+        ["everything-echo", { message: "hi" }],
+        ["no-such-tool", {}],
+        ["everything-echo", { message: 5 }],
+      ] as const) {
+        const direct = await modern(1, name, args);
+        // A progress token (or a client that takes requests) keeps the SDK's path.
+        const viaSdk = await modern(1, name, args, { progressToken: "p" });
+        const withCapabilities = await modern(1, name, args, {
+          "io.modelcontextprotocol/clientCapabilities": { sampling: {} },
+        });
+        for (const response of [direct, viaSdk, withCapabilities]) {
+          expect(response.status).toBe(200);
+          expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+        }
+        const answer = await direct.json();
+        expect(answer).toEqual(await viaSdk.json());
+        expect(answer).toEqual(await withCapabilities.json());
+        if (name === "everything-echo" && args.message === "hi")
+          expect(answer).toMatchObject({
+            id: 1,
+            result: {
+              content: [{ type: "text", text: "hi" }],
+              resultType: "complete",
+              _meta: { "io.modelcontextprotocol/serverInfo": { name: "contextforge-gateway" } },
+            },
+          });
+      }
+    });
+
+    it("leaves what the SDK refuses to it: a header that contradicts the body", async () => {
+      const mismatch = await modern(1, "everything-echo", { message: "x" }, {}, { "mcp-name": "other" });
+      expect(mismatch.status).toBe(400);
+      await mismatch.text();
+    });
+  });
+
   it("ends the calls in flight when the client ends the session", async () => {
     const session = await openSession();
     const slow = post(session, call(5, "everything-slow", { steps: 100, stepMs: 100 }));

@@ -82,7 +82,7 @@ function errorCodeOf(error: unknown): number {
   return thrown === -32002 ? -32602 : thrown;
 }
 
-function errorOf(error: unknown): Json {
+export function errorOf(error: unknown): Json {
   const message =
     error instanceof Error || isPlainObject(error) ? (error as { message?: unknown }).message : undefined;
   const data =

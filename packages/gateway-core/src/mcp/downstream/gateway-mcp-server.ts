@@ -8,6 +8,9 @@ import type { CallRelay } from "../upstream-caller.js";
 import { GatewaySdkServer } from "./gateway-sdk-server.js";
 import type { BridgeContext, BridgedMethod, InputBridge } from "./input-bridge.js";
 
+/** The name the gateway gives itself to downstream clients (`serverInfo.name`). */
+export const GATEWAY_SERVER_NAME = "contextforge-gateway";
+
 /** The protocol era a server instance serves. */
 export type ProtocolEra = "legacy" | "modern";
 
@@ -102,7 +105,7 @@ export function createGatewayMcpServer(
   const bridge = era === "modern" ? options.inputBridge : undefined;
   const session = era === "legacy" ? options.downstreamSession : undefined;
   const server = new GatewaySdkServer(
-    { name: "contextforge-gateway", version },
+    { name: GATEWAY_SERVER_NAME, version },
     {
       capabilities: {
         tools: { listChanged: true },

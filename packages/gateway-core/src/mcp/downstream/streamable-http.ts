@@ -3,7 +3,8 @@ import type { Context } from "hono";
 import type { GatewayEnv, Principal } from "../../auth/principal.js";
 import type { McpRouter, McpView } from "../router.js";
 import type { SubscriptionHub } from "../subscription-hub.js";
-import { createGatewayMcpServer } from "./gateway-mcp-server.js";
+import { answerModernCall, isDirectModernCall } from "./direct-modern-calls.js";
+import { createGatewayMcpServer, GATEWAY_SERVER_NAME } from "./gateway-mcp-server.js";
 import type { InputBridge } from "./input-bridge.js";
 import { createLegacySessionServer } from "./legacy-session-server.js";
 import { LegacySessions, type LegacySessionsOptions, readJsonPost } from "./legacy-sessions.js";
@@ -116,6 +117,12 @@ export function createStreamableHttpEndpoint(options: StreamableHttpOptions): St
           read,
         );
       }
+      // A plain 2026-07-28 tools/call of a client that can be asked nothing: no per-request server.
+      if (parsedBody !== undefined && isDirectModernCall(request, parsedBody))
+        return answerModernCall(router, view, parsedBody, request.signal, {
+          name: GATEWAY_SERVER_NAME,
+          version,
+        });
       const uris = listenedUris(request, parsedBody);
       const response = await modern.fetch(request, {
         authInfo: { token: "", clientId: principal.subject, scopes: [], extra: { serverId, principal } },
