@@ -1,5 +1,4 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AuthModule } from "../auth/auth-module.js";
 import type { Authenticator } from "../auth/authenticate.js";
 import type { GatewayEnv } from "../auth/principal.js";
@@ -37,6 +36,7 @@ import { corsPolicy, securityHeaders } from "../security/security-headers.js";
 import { DOCS_PAGE } from "./docs-page.js";
 import { createOpenApiDocument } from "./openapi-document.js";
 import { originGuard } from "./origin-guard.js";
+import { requestBodyLimit } from "./request-body-limit.js";
 import { requireAuth } from "./require-auth.js";
 
 /** The registry services the REST API serves. */
@@ -179,14 +179,11 @@ export function createApp({
   app.use("*", serverScopedTokens());
   app.use(
     "*",
-    bodyLimit({
-      maxSize: settings.MAX_REQUEST_BODY_BYTES,
-      onError: () => {
-        throw new GatewayError(
-          "payload_too_large",
-          `request body is larger than ${settings.MAX_REQUEST_BODY_BYTES} bytes (MAX_REQUEST_BODY_BYTES)`,
-        );
-      },
+    requestBodyLimit(settings.MAX_REQUEST_BODY_BYTES, () => {
+      throw new GatewayError(
+        "payload_too_large",
+        `request body is larger than ${settings.MAX_REQUEST_BODY_BYTES} bytes (MAX_REQUEST_BODY_BYTES)`,
+      );
     }),
   );
   // Auth routes for authenticated callers (users, teams, roles, tokens).
