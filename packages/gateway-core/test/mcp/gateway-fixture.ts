@@ -17,7 +17,10 @@ export interface GatewayFixture {
   readonly logs: string[];
 }
 
-/** Starts `servers/everything` over HTTP and a gateway in front of it (stop with `gateway.stop()`). */
+/**
+ * Starts `servers/everything` over HTTP and a gateway in front of it; `gateway.stop()` stops both
+ * (the upstream process is not left behind).
+ */
 export async function startGatewayFixture(settings: Record<string, string> = {}): Promise<GatewayFixture> {
   const port = await getFreePort();
   const bin = join(
@@ -25,9 +28,13 @@ export async function startGatewayFixture(settings: Record<string, string> = {})
     "dist",
     "cli.js",
   );
-  await startProcess(process.execPath, [bin, "--transport", "http", "--port", String(port)], {
-    readyPattern: /listening on/,
-  });
+  const upstream = await startProcess(
+    process.execPath,
+    [bin, "--transport", "http", "--port", String(port)],
+    {
+      readyPattern: /listening on/,
+    },
+  );
   const logs: string[] = [];
   const gateway = createGateway({
     settings: loadSettings({
@@ -39,6 +46,14 @@ export async function startGatewayFixture(settings: Record<string, string> = {})
     }),
     logger: pino({ level: "debug" }, { write: (line: string) => void logs.push(line) }),
   });
+  const stopGateway = gateway.stop.bind(gateway);
+  gateway.stop = async () => {
+    try {
+      await stopGateway();
+    } finally {
+      await upstream.stop(1_000);
+    }
+  };
   const base = (await gateway.start()).url;
   const token = await gateway.mintToken("alice@example.com", 30);
   await gateway.registry.gateways.create({
