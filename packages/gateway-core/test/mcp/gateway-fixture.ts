@@ -3,8 +3,21 @@ import { dirname, join } from "node:path";
 import { getFreePort, startProcess } from "@contextforge/testing";
 import { pino } from "pino";
 import { createGateway, type Gateway, loadSettings } from "../../src/index.js";
+import type { ListQuery } from "../../src/registry/shared/list-query.js";
 
 const require = createRequire(import.meta.url);
+
+/** A registry list query for every active item (up to 500), unfiltered. */
+export const EVERY_ACTIVE_ITEM: ListQuery = {
+  includeInactive: false,
+  tags: [],
+  limit: 500,
+  cursor: undefined,
+  includePagination: false,
+  gatewayId: undefined,
+  teamId: undefined,
+  visibility: undefined,
+};
 
 /** A running gateway with `servers/everything` registered and a virtual server of two of its tools. */
 export interface GatewayFixture {
@@ -62,18 +75,7 @@ export async function startGatewayFixture(settings: Record<string, string> = {})
     transport: "STREAMABLEHTTP",
     tags: [],
   });
-  const tools = (
-    await gateway.registry.tools.list({
-      includeInactive: false,
-      tags: [],
-      limit: 500,
-      cursor: undefined,
-      includePagination: false,
-      gatewayId: undefined,
-      teamId: undefined,
-      visibility: undefined,
-    })
-  ).items;
+  const tools = (await gateway.registry.tools.list(EVERY_ACTIVE_ITEM)).items;
   const pick = (name: string) => tools.find((t) => t.name === name)?.id ?? "";
   const server = await gateway.registry.servers.create({
     name: "echo-and-slow",

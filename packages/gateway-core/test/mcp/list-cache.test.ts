@@ -1,24 +1,14 @@
 import { stopAllProcesses } from "@contextforge/testing";
 import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ListQuery } from "../../src/registry/shared/list-query.js";
-import { type GatewayFixture, startGatewayFixture } from "./gateway-fixture.js";
+import { EVERY_ACTIVE_ITEM, type GatewayFixture, startGatewayFixture } from "./gateway-fixture.js";
 import { connectClient } from "./mcp-client.js";
 
 // MCP lists are built once per registry snapshot and visibility, then served from memory: these
 // tests pin down that a cached list never outlives a registry change and is never handed to a
 // caller that sees other items.
 
-const ALL: ListQuery = {
-  includeInactive: false,
-  tags: [],
-  limit: 500,
-  cursor: undefined,
-  includePagination: false,
-  gatewayId: undefined,
-  teamId: undefined,
-  visibility: undefined,
-};
+const ALL = EVERY_ACTIVE_ITEM;
 
 let fx: GatewayFixture;
 let privateGatewayId: string;

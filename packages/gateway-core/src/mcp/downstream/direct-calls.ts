@@ -2,6 +2,7 @@ import { type ClientCapabilities, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcont
 import type { ListKind, ListPage } from "../list-pages.js";
 import type { CallRelay } from "../upstream-caller.js";
 import { MAX_PARAMS_DEPTH, nestsDeeperThan } from "./gateway-sdk-server.js";
+import { isJsonObject } from "./json-object.js";
 import { isPlainLegacyRequest } from "./plain-legacy-request.js";
 
 type Json = Record<string, unknown>;
@@ -52,7 +53,7 @@ function serialized(items: readonly Json[]): string {
 
 /** Whether the SDK's 2025 codec would rewrite a tool of the list (an output schema not of type object). */
 const needsLegacyWrap = (tools: readonly Json[]): boolean =>
-  tools.some((tool) => isPlainObject(tool.outputSchema) && tool.outputSchema.type !== "object");
+  tools.some((tool) => isJsonObject(tool.outputSchema) && tool.outputSchema.type !== "object");
 
 /** Options of {@link DirectCalls}. */
 export interface DirectCallsOptions {
@@ -67,31 +68,31 @@ export interface DirectCallsOptions {
   readonly list: (kind: ListKind, cursor: string | undefined) => Promise<ListPage>;
 }
 
-const isPlainObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** Client capabilities that let a server send requests to the client in the middle of a call. */
 const INPUT_CAPABILITIES = ["sampling", "elicitation", "roots"] as const;
 
-/** The JSON-RPC code the SDK would answer a thrown error with (see its `Protocol`). */
-function errorCodeOf(error: unknown): number {
-  const code =
-    isPlainObject(error) || error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  const thrown = Number.isSafeInteger(code) ? (code as number) : -32603;
-  // The 2025 wire has no "resource not found" code: the SDK's codec answers invalid params.
-  return thrown === -32002 ? -32602 : thrown;
-}
-
+/** The JSON-RPC error the SDK's `Protocol` answers a thrown `error` with. */
 export function errorOf(error: unknown): Json {
-  const message =
-    error instanceof Error || isPlainObject(error) ? (error as { message?: unknown }).message : undefined;
-  const data =
-    isPlainObject(error) || error instanceof Error ? (error as { data?: unknown }).data : undefined;
+  const { code, message, data } = isJsonObject(error) || error instanceof Error ? (error as Json) : {};
+  const thrown = Number.isSafeInteger(code) ? (code as number) : -32603;
   return {
-    code: errorCodeOf(error),
+    // The 2025 wire has no "resource not found" code: the SDK's codec answers invalid params.
+    code: thrown === -32002 ? -32602 : thrown,
     message: typeof message === "string" ? message : "Internal error",
     ...(data === undefined ? {} : { data }),
   };
+}
+
+/**
+ * Whether the SDK transport would take a POST with these headers: a supported (or no)
+ * `MCP-Protocol-Version`, and an `Accept` of both JSON and SSE. Anything else is left to it, for
+ * its own error answer.
+ */
+function headersAllowed(request: Request): boolean {
+  const version = request.headers.get("mcp-protocol-version");
+  if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
+  const accept = request.headers.get("accept");
+  return accept?.includes("application/json") === true && accept.includes("text/event-stream");
 }
 
 /**
@@ -123,10 +124,8 @@ export class DirectCalls {
     message: unknown,
     capabilities: ClientCapabilities | undefined,
   ): message is DirectToolCall {
+    if (!headersAllowed(request)) return false;
     const version = request.headers.get("mcp-protocol-version");
-    if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
-    const accept = request.headers.get("accept");
-    if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) return false;
     return isPlainLegacyRequest("POST", version, message) && this.#eligible(message, capabilities, false);
   }
 
@@ -144,17 +143,13 @@ export class DirectCalls {
    * client may get its list directly: nothing can travel before a list's answer.
    */
   acceptsList(request: Request | undefined, message: unknown): message is DirectListRequest {
+    if (request !== undefined && !headersAllowed(request)) return false;
     const version = request?.headers.get("mcp-protocol-version") ?? null;
-    if (request !== undefined) {
-      if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
-      const accept = request.headers.get("accept");
-      if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) return false;
-    }
     if (!isPlainLegacyRequest("POST", version, message)) return false;
     const { method, params } = message as Json;
     if (typeof method !== "string" || !Object.hasOwn(LIST_KINDS, method)) return false;
     if (params === undefined) return true;
-    if (!isPlainObject(params)) return false;
+    if (!isJsonObject(params)) return false;
     for (const key in params) if (key !== "cursor") return false;
     return params.cursor === undefined || typeof params.cursor === "string";
   }
@@ -227,9 +222,9 @@ export class DirectCalls {
     const call = message as Json;
     if (call.method !== "tools/call" || this.#inFlight.has(call.id as RequestId)) return false;
     const { params } = call;
-    if (!isPlainObject(params) || typeof params.name !== "string") return false;
-    if (params._meta !== undefined && !(progress && isPlainObject(params._meta))) return false;
-    if (params.arguments !== undefined && !isPlainObject(params.arguments)) return false;
+    if (!isJsonObject(params) || typeof params.name !== "string") return false;
+    if (params._meta !== undefined && !(progress && isJsonObject(params._meta))) return false;
+    if (params.arguments !== undefined && !isJsonObject(params.arguments)) return false;
     return !nestsDeeperThan(params, MAX_PARAMS_DEPTH);
   }
 
@@ -240,9 +235,9 @@ export class DirectCalls {
   cancel(messages: readonly unknown[]): readonly unknown[] {
     if (this.#inFlight.size === 0) return messages;
     return messages.filter((message) => {
-      if (!isPlainObject(message) || message.method !== "notifications/cancelled" || "id" in message)
+      if (!isJsonObject(message) || message.method !== "notifications/cancelled" || "id" in message)
         return true;
-      const requestId = isPlainObject(message.params) ? message.params.requestId : undefined;
+      const requestId = isJsonObject(message.params) ? message.params.requestId : undefined;
       const controller = this.#inFlight.get(requestId as RequestId);
       if (controller === undefined) return true;
       controller.abort("cancelled");

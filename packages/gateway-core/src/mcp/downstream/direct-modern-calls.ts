@@ -8,6 +8,7 @@ import {
 import type { McpRouter, McpView } from "../router.js";
 import { errorOf } from "./direct-calls.js";
 import { MAX_PARAMS_DEPTH, nestsDeeperThan } from "./gateway-sdk-server.js";
+import { isJsonObject, isRequestId } from "./json-object.js";
 
 type Json = Record<string, unknown>;
 
@@ -22,9 +23,6 @@ export interface DirectModernCall {
   readonly params: { readonly name: string; readonly arguments?: Json };
 }
 
-const isPlainObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 const hasOnly = (value: Json, keys: readonly string[]): boolean => {
   for (const key in value) if (!keys.includes(key)) return false;
   return true;
@@ -37,7 +35,7 @@ const CLIENT_INFO_KEYS = ["name", "version", "title"];
 
 /** A client identity as the envelope carries it: name and version (and a title), all strings. */
 function isClientInfo(value: unknown): boolean {
-  if (!isPlainObject(value) || !hasOnly(value, CLIENT_INFO_KEYS)) return false;
+  if (!isJsonObject(value) || !hasOnly(value, CLIENT_INFO_KEYS)) return false;
   if (typeof value.name !== "string" || typeof value.version !== "string") return false;
   return value.title === undefined || typeof value.title === "string";
 }
@@ -58,21 +56,19 @@ export function isDirectModernCall(request: Request, body: unknown): body is Dir
     return false;
   const accept = headers.get("accept");
   if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) return false;
-  if (!isPlainObject(body) || !hasOnly(body, REQUEST_KEYS) || body.jsonrpc !== "2.0") return false;
+  if (!isJsonObject(body) || !hasOnly(body, REQUEST_KEYS) || body.jsonrpc !== "2.0") return false;
   if (body.method !== "tools/call") return false;
-  if (typeof body.id !== "string" && !(typeof body.id === "number" && Number.isInteger(body.id)))
-    return false;
+  if (!isRequestId(body.id)) return false;
   const { params } = body;
-  if (!isPlainObject(params) || !hasOnly(params, PARAMS_KEYS) || typeof params.name !== "string")
-    return false;
+  if (!isJsonObject(params) || !hasOnly(params, PARAMS_KEYS) || typeof params.name !== "string") return false;
   if (headers.get("mcp-name") !== params.name) return false;
-  if (params.arguments !== undefined && !isPlainObject(params.arguments)) return false;
+  if (params.arguments !== undefined && !isJsonObject(params.arguments)) return false;
   const meta = params._meta;
-  if (!isPlainObject(meta) || !hasOnly(meta, ENVELOPE_KEYS)) return false;
+  if (!isJsonObject(meta) || !hasOnly(meta, ENVELOPE_KEYS)) return false;
   if (meta[PROTOCOL_VERSION_META_KEY] !== MODERN_VERSION || !isClientInfo(meta[CLIENT_INFO_META_KEY]))
     return false;
   const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
-  if (!isPlainObject(capabilities) || Object.keys(capabilities).length > 0) return false;
+  if (!isJsonObject(capabilities) || Object.keys(capabilities).length > 0) return false;
   return !nestsDeeperThan(params.arguments, MAX_PARAMS_DEPTH);
 }
 
@@ -81,7 +77,7 @@ function encodeResult(result: Json, serverInfo: Json): Json {
   const typed = result.resultType === undefined ? { ...result, resultType: "complete" } : result;
   const meta = typed._meta;
   if (meta === undefined) return { ...typed, _meta: { [SERVER_INFO_META_KEY]: serverInfo } };
-  if (!isPlainObject(meta) || meta[SERVER_INFO_META_KEY] !== undefined) return typed;
+  if (!isJsonObject(meta) || meta[SERVER_INFO_META_KEY] !== undefined) return typed;
   return { ...typed, _meta: { ...meta, [SERVER_INFO_META_KEY]: serverInfo } };
 }
 

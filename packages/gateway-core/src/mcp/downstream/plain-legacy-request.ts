@@ -1,13 +1,9 @@
+import { isJsonObject, isRequestId } from "./json-object.js";
+
 /** The first protocol revision of the 2026 era (stateless requests with a `_meta` envelope). */
 const FIRST_MODERN_PROTOCOL_VERSION = "2026-07-28";
 
 const REQUEST_KEYS = new Set(["jsonrpc", "id", "method", "params"]);
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-const isIdOrToken = (value: unknown): boolean =>
-  typeof value === "string" || (typeof value === "number" && Number.isInteger(value));
 
 /** Optional whitespace around an HTTP header value (RFC 9110 OWS: spaces and tabs). */
 const stripOws = (value: string): string => value.replace(/^[ \t]+|[ \t]+$/g, "");
@@ -31,17 +27,17 @@ export function isPlainLegacyRequest(
   if (httpMethod.toUpperCase() !== "POST") return true;
   if (protocolVersionHeader !== null && stripOws(protocolVersionHeader) >= FIRST_MODERN_PROTOCOL_VERSION)
     return false;
-  if (!isPlainObject(body)) return false;
+  if (!isJsonObject(body)) return false;
   for (const key in body) if (!REQUEST_KEYS.has(key)) return false;
-  if (body.jsonrpc !== "2.0" || typeof body.method !== "string" || !isIdOrToken(body.id)) return false;
+  if (body.jsonrpc !== "2.0" || typeof body.method !== "string" || !isRequestId(body.id)) return false;
   const { params } = body;
   if (params === undefined) return true;
-  if (!isPlainObject(params)) return false;
+  if (!isJsonObject(params)) return false;
   const meta = params._meta;
   if (meta === undefined) return true;
-  if (!isPlainObject(meta)) return false;
+  if (!isJsonObject(meta)) return false;
   for (const key in meta) if (key !== "progressToken") return false;
-  return meta.progressToken === undefined || isIdOrToken(meta.progressToken);
+  return meta.progressToken === undefined || isRequestId(meta.progressToken);
 }
 
 /**
@@ -58,7 +54,7 @@ export function isPlainModernRequest(
 ): boolean {
   if (httpMethod.toUpperCase() !== "POST" || protocolVersionHeader === null) return false;
   if (stripOws(protocolVersionHeader) < FIRST_MODERN_PROTOCOL_VERSION) return false;
-  if (!isPlainObject(body) || "result" in body || "error" in body) return false;
-  if (typeof body.method !== "string" || !isIdOrToken(body.id)) return false;
-  return body.params === undefined || isPlainObject(body.params);
+  if (!isJsonObject(body) || "result" in body || "error" in body) return false;
+  if (typeof body.method !== "string" || !isRequestId(body.id)) return false;
+  return body.params === undefined || isJsonObject(body.params);
 }

@@ -6,6 +6,7 @@ import type {
   StreamId,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { isJsonObject } from "./json-object.js";
 import {
   type SessionEvent,
   type SessionEventLog,
@@ -15,11 +16,8 @@ import {
 
 type Json = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 const isResponse = (message: unknown): message is Json =>
-  isRecord(message) && !("method" in message) && ("result" in message || "error" in message);
+  isJsonObject(message) && !("method" in message) && ("result" in message || "error" in message);
 
 /** How often a followed stream looks for new events in the log. */
 const FOLLOW_POLL_MS = 250;

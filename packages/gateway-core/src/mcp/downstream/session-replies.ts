@@ -1,11 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
+import { isJsonObject } from "./json-object.js";
 
 type Json = Record<string, unknown>;
 type RequestId = string | number;
-
-const isRecord = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 const isReply = (message: Json): boolean =>
   !("method" in message) && "id" in message && ("result" in message || "error" in message);
@@ -22,7 +20,7 @@ const requestIdOf = (value: unknown): RequestId | undefined =>
  * for a call. Such a message may arrive at another replica than the one that awaits it.
  */
 export function isRoutable(message: unknown): message is Json {
-  return isRecord(message) && (isReply(message) || isCancel(message));
+  return isJsonObject(message) && (isReply(message) || isCancel(message));
 }
 
 /**
@@ -48,7 +46,7 @@ export class SessionReplies {
   /** Whether this copy awaits `message` (see {@link isRoutable}). */
   owns(message: Json): boolean {
     if (isCancel(message)) {
-      const id = requestIdOf(isRecord(message.params) ? message.params.requestId : undefined);
+      const id = requestIdOf(isJsonObject(message.params) ? message.params.requestId : undefined);
       return id !== undefined && this.#serving.has(id);
     }
     return isReply(message) && typeof message.id === "string" && message.id.startsWith(this.#prefix);
@@ -57,7 +55,7 @@ export class SessionReplies {
   /** Notes the client's requests in a body this copy is about to serve. */
   serving(messages: readonly unknown[]): void {
     for (const message of messages) {
-      if (!isRecord(message) || typeof message.method !== "string") continue;
+      if (!isJsonObject(message) || typeof message.method !== "string") continue;
       const id = requestIdOf(message.id);
       if (id !== undefined) this.#serving.add(id);
     }
@@ -73,7 +71,7 @@ export class SessionReplies {
    * back; a cancelled request is no longer tracked (a cancelled call sends no response).
    */
   accept(message: unknown): unknown {
-    if (!isRecord(message) || !this.owns(message)) return message;
+    if (!isJsonObject(message) || !this.owns(message)) return message;
     if (isCancel(message)) {
       this.#serving.delete(requestIdOf((message.params as Json).requestId) as RequestId);
       return message;
@@ -90,7 +88,7 @@ export class SessionReplies {
     }
     if (id !== undefined) return { ...message, id: `${this.#prefix}${id}` };
     // The server giving up on one of its own requests names it by the id the client saw.
-    if (isCancel(message) && isRecord(message.params)) {
+    if (isCancel(message) && isJsonObject(message.params)) {
       const requestId = requestIdOf(message.params.requestId);
       if (requestId !== undefined)
         return { ...message, params: { ...message.params, requestId: `${this.#prefix}${requestId}` } };

@@ -3,16 +3,14 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   type WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { isJsonObject } from "./json-object.js";
 import type { SessionClaims } from "./session-token.js";
 
 type Json = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** Only what identifies the client: icons or a long description would bloat every session id. */
 function clientInfoOf(value: unknown): Json {
-  if (!isRecord(value)) return {};
+  if (!isJsonObject(value)) return {};
   const { name, version, title } = value;
   return {
     ...(typeof name === "string" ? { name } : {}),
@@ -31,7 +29,7 @@ export function claimsOfInitialize(
   owner: string,
   scope: string,
 ): Omit<SessionClaims, "issuedAt"> {
-  const params = isRecord(parsedBody) && isRecord(parsedBody.params) ? parsedBody.params : {};
+  const params = isJsonObject(parsedBody) && isJsonObject(parsedBody.params) ? parsedBody.params : {};
   const requested = params.protocolVersion;
   const protocolVersion =
     typeof requested === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(requested)
@@ -41,7 +39,7 @@ export function claimsOfInitialize(
     owner,
     scope,
     protocolVersion,
-    capabilities: isRecord(params.capabilities) ? params.capabilities : {},
+    capabilities: isJsonObject(params.capabilities) ? params.capabilities : {},
     clientInfo: clientInfoOf(params.clientInfo),
   };
 }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { isJsonObject } from "./json-object.js";
 
 const PREFIX = "s1.";
 const IV_BYTES = 12;
@@ -82,9 +83,6 @@ function decrypt(key: Uint8Array, raw: Buffer): string | undefined {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 function claimsOf(text: string): SessionClaims | undefined {
   let value: unknown;
   try {
@@ -98,8 +96,8 @@ function claimsOf(text: string): SessionClaims | undefined {
     typeof owner !== "string" ||
     typeof scope !== "string" ||
     typeof protocolVersion !== "string" ||
-    !isRecord(capabilities) ||
-    !isRecord(clientInfo) ||
+    !isJsonObject(capabilities) ||
+    !isJsonObject(clientInfo) ||
     typeof issuedAt !== "number"
   )
     return undefined;
